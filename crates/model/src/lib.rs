@@ -1,0 +1,21 @@
+//! The rule model of vigil: Panther-format rule files, read, validated and lowered into one
+//! condition IR that code generation, analysis and documentation read.
+//!
+//! Nothing here generates code; this crate is plain data and checks, usable from the proc-macro,
+//! the xtask and the CLI alike.
+
+pub mod condition;
+mod diagnostic;
+pub mod ir;
+mod load;
+pub mod log_types;
+pub mod path;
+mod rule;
+mod source_map;
+mod spec;
+mod suggest;
+pub mod template;
+
+pub use diagnostic::Diagnostic;
+pub use load::{RuleSet, load_rule, load_rule_set, rule_files};
+pub use rule::{Rule, Severity, TestCase};

@@ -1,0 +1,403 @@
+//! Reading rule files: YAML to [`RuleSpec`], then one small check per concern, collecting every
+//! problem with its `file:line:col` rather than stopping at the first.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::condition;
+use crate::diagnostic::Diagnostic;
+use crate::ir::Expr;
+use crate::log_types::{self, LOG_TYPES};
+use crate::path::KeyPath;
+use crate::rule::{Rule, TestCase};
+use crate::source_map::{Pos, SourceMap, Step};
+use crate::spec::{OneOrMany, RuleSpec, TestSpec};
+use crate::suggest::did_you_mean;
+use crate::template::Template;
+
+/// Every rule of a rule set, sorted by file.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+}
+
+/// The rule files under `root` (`.yml` and `.yaml`, hidden entries skipped), relative to it with
+/// `/` separators, sorted.
+pub fn rule_files(root: &Path) -> std::io::Result<Vec<String>> {
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(root).into_iter().filter_entry(|e| {
+        e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+    });
+    for entry in walker {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let is_rule = entry.path().extension().is_some_and(|x| x == "yml" || x == "yaml");
+        if entry.file_type().is_file() && is_rule {
+            let relative = entry.path().strip_prefix(root).expect("walkdir yields paths under root");
+            let parts: Vec<_> = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+            files.push(parts.join("/"));
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Loads the listed rule files under `root`. Diagnostics name files as `<root dir name>/<file>`,
+/// e.g. `rules/teleport/network_scanning.yml`.
+pub fn load_rule_set(root: &Path, files: &[String]) -> Result<RuleSet, Vec<Diagnostic>> {
+    let label = root.file_name().map_or_else(|| root.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let mut rules = Vec::new();
+    let mut diagnostics = Vec::new();
+    for file in files {
+        let shown = format!("{label}/{file}");
+        match std::fs::read_to_string(root.join(file)) {
+            Ok(source) => {
+                let (rule, mut errors) = check_rule(&shown, file, &source);
+                diagnostics.append(&mut errors);
+                rules.extend(rule.map(|rule| (shown, rule)));
+            }
+            Err(e) => diagnostics.push(Diagnostic { file: shown, line: 1, col: 1, message: format!("cannot read: {e}") }),
+        }
+    }
+    check_unique_ids(&rules, &mut diagnostics);
+    if diagnostics.is_empty() {
+        Ok(RuleSet { rules: rules.into_iter().map(|(_, r)| r).collect() })
+    } else {
+        Err(diagnostics)
+    }
+}
+
+fn check_unique_ids(rules: &[(String, Rule)], diagnostics: &mut Vec<Diagnostic>) {
+    let mut first_by_id: BTreeMap<&str, &str> = BTreeMap::new();
+    for (shown, rule) in rules {
+        if let Some(first) = first_by_id.insert(&rule.id, shown) {
+            diagnostics.push(Diagnostic {
+                file: shown.clone(),
+                line: 1,
+                col: 1,
+                message: format!("RuleID `{}` is already used by {first}; every rule needs its own RuleID", rule.id),
+            });
+            first_by_id.insert(&rule.id, first);
+        }
+    }
+}
+
+/// Loads one rule from its YAML `source`. `shown` names the file in diagnostics; `file` is the
+/// path recorded in the rule.
+pub fn load_rule(shown: &str, file: &str, source: &str) -> Result<Rule, Vec<Diagnostic>> {
+    match check_rule(shown, file, source) {
+        (Some(rule), errors) if errors.is_empty() => Ok(rule),
+        (_, errors) => Err(errors),
+    }
+}
+
+/// The rule as far as it could be read (`None` when the YAML does not fit the schema), and every
+/// problem found in it.
+fn check_rule(shown: &str, file: &str, source: &str) -> (Option<Rule>, Vec<Diagnostic>) {
+    let spec: RuleSpec = match serde_yaml::from_str(source) {
+        Ok(spec) => spec,
+        Err(e) => return (None, vec![yaml_diagnostic(shown, &e)]),
+    };
+    let mut checker = Checker { file: shown, map: SourceMap::new(source), diagnostics: Vec::new() };
+    let rule = checker.rule(file, spec);
+    (Some(rule), checker.diagnostics)
+}
+
+/// The keys of a rule file, for "did you mean" hints.
+const KEYS: &[&str] = &[
+    "AnalysisType", "RuleID", "DisplayName", "Enabled", "LogTypes", "Severity", "Description", "Reference",
+    "Runbook", "Status", "CreatedBy", "Tags", "Reports", "DedupPeriodMinutes", "Threshold", "SummaryAttributes",
+    "CreateAlert", "Condition", "Detection", "Filename", "InlineFilters", "AlertTitle", "AlertContext", "GroupBy",
+    "DynamicSeverities", "OutputFields", "Tests",
+];
+
+/// A serde_yaml error as a diagnostic, with unknown keys given a suggestion.
+fn yaml_diagnostic(shown: &str, error: &serde_yaml::Error) -> Diagnostic {
+    let (line, col) = error.location().map_or((1, 1), |l| (l.line(), l.column()));
+    let mut message = error.to_string();
+    if let Some(at) = message.find(&format!(" at line {line} column {col}")) {
+        message.replace_range(at..at + format!(" at line {line} column {col}").len(), "");
+    }
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let key = rest.split('`').next().unwrap_or_default();
+        message = format!("unknown key `{key}`{}; see RULES.md section 1 for the keys of a rule", did_you_mean(key, KEYS.iter().copied()));
+    }
+    Diagnostic { file: shown.to_string(), line, col, message }
+}
+
+struct Checker<'a> {
+    file: &'a str,
+    map: SourceMap,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn key(k: &str) -> Step {
+    Step::Key(k.to_string())
+}
+
+impl Checker<'_> {
+    fn report(&mut self, pos: Option<Pos>, message: String) {
+        let pos = pos.unwrap_or(Pos { line: 1, col: 1 });
+        self.diagnostics.push(Diagnostic { file: self.file.to_string(), line: pos.line, col: pos.col, message });
+    }
+
+    fn at_key(&mut self, path: &[Step], message: String) {
+        let pos = self.map.key(path);
+        self.report(pos, message);
+    }
+
+    fn at_value(&mut self, path: &[Step], message: String) {
+        let pos = self.map.value(path);
+        self.report(pos, message);
+    }
+
+    /// Reports a problem at byte `offset` of the string value at `path`.
+    fn inside(&mut self, path: &[Step], text: &str, offset: usize, message: String) {
+        let chars = text[..offset.min(text.len())].chars().count();
+        let pos = self.map.inside(path, chars);
+        self.report(pos, message);
+    }
+
+    fn rule(&mut self, file: &str, spec: RuleSpec) -> Rule {
+        self.analysis_type(&spec.analysis_type);
+        self.rule_id(&spec.rule_id);
+        self.log_type_names(&spec.log_types);
+        self.reports(&spec.reports);
+        self.unsupported(&spec);
+        let condition = self.condition(&spec);
+        let title = spec.alert_title.as_deref().and_then(|t| self.title(t));
+        let dedup_period_minutes = self.at_least_one("DedupPeriodMinutes", spec.dedup_period_minutes, 60);
+        let threshold = self.at_least_one("Threshold", spec.threshold, 1);
+        let summary_attributes = self.paths("SummaryAttributes", &spec.summary_attributes);
+        let output_fields = self.paths("OutputFields", &spec.output_fields);
+        let group_by_texts: Vec<String> = spec.group_by.iter().map(|g| g.key_path.clone()).collect();
+        let group_by = self.group_by(&group_by_texts);
+        let tests = self.tests(spec.tests);
+        Rule {
+            file: file.to_string(),
+            id: spec.rule_id,
+            display_name: spec.display_name,
+            enabled: spec.enabled,
+            log_types: spec.log_types,
+            severity: spec.severity,
+            description: spec.description,
+            reference: spec.reference,
+            runbook: spec.runbook,
+            status: spec.status,
+            created_by: spec.created_by,
+            tags: spec.tags,
+            reports: spec.reports.into_iter().collect(),
+            dedup_period_minutes,
+            threshold,
+            create_alert: spec.create_alert.unwrap_or(true),
+            summary_attributes,
+            output_fields,
+            group_by,
+            condition,
+            title,
+            tests,
+        }
+    }
+
+    fn analysis_type(&mut self, analysis_type: &str) {
+        if analysis_type != "rule" {
+            self.at_value(
+                &[key("AnalysisType")],
+                format!("`AnalysisType: {analysis_type}` is not supported: vigil compiles detection rules; write `AnalysisType: rule`"),
+            );
+        }
+    }
+
+    fn rule_id(&mut self, id: &str) {
+        if id.trim().is_empty() {
+            self.at_value(&[key("RuleID")], "RuleID is empty; name the rule, e.g. `Teleport.NetworkScanning`".into());
+        } else if let Some(c) = id.chars().find(|c| "<>&\"%".contains(*c)) {
+            self.at_value(&[key("RuleID")], format!("RuleID `{id}` contains `{c}`; a RuleID may not contain any of <>&\"%"));
+        }
+    }
+
+    fn log_type_names(&mut self, names: &[String]) {
+        if names.is_empty() {
+            self.at_value(&[key("LogTypes")], "LogTypes is empty; list the log types the rule reads, e.g. `[Gravitational.TeleportAudit]`".into());
+        }
+        let known: Vec<&str> = LOG_TYPES.iter().map(|t| t.name).collect();
+        for (i, name) in names.iter().enumerate() {
+            if log_types::find(name).is_none() {
+                self.at_value(
+                    &[key("LogTypes"), Step::Index(i)],
+                    format!("unknown log type `{name}`{}; known log types: {}", did_you_mean(name, known.iter().copied()), known.join(", ")),
+                );
+            }
+        }
+    }
+
+    fn reports(&mut self, reports: &BTreeMap<String, Vec<String>>) {
+        let Some(ids) = reports.get("MITRE ATT&CK") else { return };
+        for (i, id) in ids.iter().enumerate() {
+            if !is_attack_id(id) {
+                self.at_value(
+                    &[key("Reports"), key("MITRE ATT&CK"), Step::Index(i)],
+                    format!("`{id}` is not a MITRE ATT&CK id; write `TACTIC:TECHNIQUE`, e.g. `TA0007:T1046` or `TA0002:T1059.004`"),
+                );
+            }
+        }
+    }
+
+    /// Keys of the format that this version of vigil does not compile yet: a clear error, never a
+    /// silently ignored key.
+    fn unsupported(&mut self, spec: &RuleSpec) {
+        let present = [
+            ("Detection", spec.detection.is_some(), "Panther Simple Detections (`Detection:`) are not supported yet; write the logic as `Condition:`"),
+            ("Filename", spec.filename.is_some(), "Python rules (`Filename:`) are not supported yet; write the logic as `Condition:`"),
+            ("InlineFilters", spec.inline_filters.is_some(), "`InlineFilters` are not supported yet; add the filter to `Condition:` with `and`"),
+            ("AlertContext", spec.alert_context.is_some(), "`AlertContext` is not supported yet; use `OutputFields` to carry fields into the alert"),
+            ("DynamicSeverities", spec.dynamic_severities.is_some(), "`DynamicSeverities` are not supported yet; split the rule by severity"),
+        ];
+        for (name, is_present, message) in present {
+            if is_present {
+                self.at_key(&[key(name)], message.to_string());
+            }
+        }
+    }
+
+    fn condition(&mut self, spec: &RuleSpec) -> Expr {
+        let texts: Vec<(Vec<Step>, &str)> = match &spec.condition {
+            None => {
+                if spec.detection.is_none() && spec.filename.is_none() {
+                    self.report(Some(Pos { line: 1, col: 1 }), "the rule has no logic; add `Condition:` (or Panther's `Detection:` / `Filename:`)".into());
+                }
+                return Expr::And(Vec::new());
+            }
+            Some(OneOrMany::One(text)) => vec![(vec![key("Condition")], text.as_str())],
+            Some(OneOrMany::Many(texts)) => {
+                if texts.is_empty() {
+                    self.at_value(&[key("Condition")], "`Condition` is an empty list; give at least one condition".into());
+                }
+                texts.iter().enumerate().map(|(i, t)| (vec![key("Condition"), Step::Index(i)], t.as_str())).collect()
+            }
+        };
+        let mut items = Vec::new();
+        for (path, text) in texts {
+            match condition::parse(text) {
+                Ok(Expr::And(mut conjuncts)) => items.append(&mut conjuncts),
+                Ok(expr) => items.push(expr),
+                Err(e) => self.inside(&path, text, e.offset, format!("bad condition: {}", e.message)),
+            }
+        }
+        if items.len() == 1 { items.remove(0) } else { Expr::And(items) }
+    }
+
+    fn title(&mut self, text: &str) -> Option<Template> {
+        Template::parse(text)
+            .map_err(|e| self.inside(&[key("AlertTitle")], text, e.offset, format!("bad AlertTitle: {}", e.message)))
+            .ok()
+    }
+
+    fn at_least_one(&mut self, name: &str, value: Option<u32>, default: u32) -> u32 {
+        match value {
+            Some(0) => {
+                self.at_value(&[key(name)], format!("`{name}` must be at least 1"));
+                default
+            }
+            Some(n) => n,
+            None => default,
+        }
+    }
+
+    fn paths(&mut self, name: &str, texts: &[String]) -> Vec<KeyPath> {
+        let located: Vec<(Vec<Step>, &str)> =
+            texts.iter().enumerate().map(|(i, t)| (vec![key(name), Step::Index(i)], t.as_str())).collect();
+        self.parse_paths(name, &located)
+    }
+
+    fn group_by(&mut self, texts: &[String]) -> Vec<KeyPath> {
+        let located: Vec<(Vec<Step>, &str)> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (vec![key("GroupBy"), Step::Index(i), key("KeyPath")], t.as_str()))
+            .collect();
+        self.parse_paths("GroupBy", &located)
+    }
+
+    fn parse_paths(&mut self, name: &str, located: &[(Vec<Step>, &str)]) -> Vec<KeyPath> {
+        let mut paths = Vec::new();
+        for (at, text) in located {
+            match KeyPath::parse(text) {
+                Ok(path) => paths.push(path),
+                Err(e) => self.inside(at, text, e.offset, format!("bad key path in `{name}`: {}", e.message)),
+            }
+        }
+        paths
+    }
+
+    fn tests(&mut self, specs: Vec<TestSpec>) -> Vec<TestCase> {
+        let mut cases = Vec::new();
+        let mut names = BTreeMap::new();
+        for (i, spec) in specs.into_iter().enumerate() {
+            let at = [key("Tests"), Step::Index(i)];
+            if let Some(first) = names.insert(spec.name.clone(), i) {
+                self.at_value(&[key("Tests"), Step::Index(i), key("Name")], format!("test `{}` is already defined (test {}); give each test its own Name", spec.name, first + 1));
+            }
+            if spec.mocks.is_some() {
+                self.at_key(&[key("Tests"), Step::Index(i), key("Mocks")], "`Mocks` only apply to Python rules; remove it".into());
+            }
+            let log_at: Vec<Step> = at.iter().cloned().chain([key("Log")]).collect();
+            let Some(log_json) = self.test_log(&log_at, &spec.log) else { continue };
+            cases.push(TestCase {
+                name: spec.name,
+                expected_result: spec.expected_result,
+                log_json,
+                expected_title: spec.expected_title,
+                expected_dedup: spec.expected_dedup,
+                expected_severity: spec.expected_severity,
+            });
+        }
+        cases
+    }
+
+    /// The test event as compact JSON. `Log` is a mapping, or a string of JSON (trailing commas,
+    /// as Panther's catalog prints them, are accepted by reading the string as YAML flow).
+    fn test_log(&mut self, at: &[Step], log: &serde_yaml::Value) -> Option<String> {
+        let parsed;
+        let value = match log {
+            serde_yaml::Value::String(text) => match serde_yaml::from_str::<serde_yaml::Value>(text) {
+                Ok(v) => {
+                    parsed = v;
+                    &parsed
+                }
+                Err(e) => {
+                    self.at_value(at, format!("`Log` is a string but not JSON: {e}"));
+                    return None;
+                }
+            },
+            other => other,
+        };
+        if !value.is_mapping() {
+            self.at_value(at, "`Log` must be an event: a mapping or a JSON object".into());
+            return None;
+        }
+        match serde_json::to_string(value) {
+            Ok(json) => Some(json),
+            Err(e) => {
+                self.at_value(at, format!("`Log` cannot be turned into JSON: {e}"));
+                None
+            }
+        }
+    }
+}
+
+/// `TA0007:T1046`, `TA0002:T1059.004`.
+fn is_attack_id(id: &str) -> bool {
+    let Some((tactic, technique)) = id.split_once(':') else { return false };
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let technique_ok = match technique.strip_prefix('T') {
+        Some(t) => match t.split_once('.') {
+            Some((main, sub)) => digits(main, 4) && digits(sub, 3),
+            None => digits(t, 4),
+        },
+        None => false,
+    };
+    tactic.strip_prefix("TA").is_some_and(|t| digits(t, 4)) && technique_ok
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,133 @@
+use super::*;
+use crate::ir::Op;
+use crate::rule::Severity;
+
+const MINIMAL: &str = "AnalysisType: rule\nRuleID: Test.Rule\nEnabled: true\nLogTypes: [Gravitational.TeleportAudit]\nSeverity: Low\n";
+
+fn errors(source: &str) -> Vec<String> {
+    load_rule("rules/t.yml", "t.yml", source).unwrap_err().iter().map(ToString::to_string).collect()
+}
+
+fn seed_path() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules")
+}
+
+#[test]
+fn loads_the_seed_rule_with_every_key() {
+    let root = seed_path();
+    let set = load_rule_set(&root, &["teleport/network_scanning.yml".to_string()]).unwrap();
+    let rule = &set.rules[0];
+    assert_eq!(rule.id, "Teleport.NetworkScanning");
+    assert_eq!(rule.display_name.as_deref(), Some("Teleport Network Scan Initiated"));
+    assert_eq!(rule.severity, Severity::Medium);
+    assert_eq!(rule.dedup_period_minutes, 60);
+    assert_eq!(rule.threshold, 1);
+    assert_eq!(rule.reports, vec![("MITRE ATT&CK".to_string(), vec!["TA0007:T1046".to_string()])]);
+    assert_eq!(rule.summary_attributes.len(), 9);
+    assert_eq!(
+        rule.condition.to_string(),
+        r#"not (event eq "session.command" and argv is_null) and program in ["arp", "arp-scan", "fping", "nmap"]"#
+    );
+    let names: Vec<_> = rule.tests.iter().map(|t| (t.name.as_str(), t.expected_result)).collect();
+    assert_eq!(
+        names,
+        [("Echo command", false), ("Nmap with no args", false), ("Nmap with args", true), ("Nmap running from crontab", true)]
+    );
+    assert!(rule.tests[2].log_json.contains(r#""argv":["-v","-iR","100000","-Pn","-p","80"]"#));
+}
+
+#[test]
+fn condition_syntax_errors_point_into_the_string() {
+    let source = format!("{MINIMAL}Condition:\n  - event eq \"x\"\n  - program eqq \"nmap\"\n");
+    assert_eq!(
+        errors(&source),
+        ["rules/t.yml:8:13: bad condition: expected an operator after `program`, found `eqq` (did you mean `eq`?); operators: eq, ne, in, not_in, contains, not_contains, starts_with, ends_with, is_null, is_not_null, exists, not_exists"]
+    );
+    let quoted = format!("{MINIMAL}Condition: 'a in \"x\"'\n");
+    assert_eq!(errors(&quoted), ["rules/t.yml:6:18: bad condition: `in` takes a list of strings, numbers, booleans or null, e.g. `[\"nmap\", \"arp\"]`, found `\"x\"`"]);
+}
+
+#[test]
+fn unknown_keys_suggest_the_nearest_key() {
+    let source = format!("{MINIMAL}Condtion: a exists\n");
+    assert_eq!(
+        errors(&source),
+        ["rules/t.yml:6:1: unknown key `Condtion` (did you mean `Condition`?); see RULES.md section 1 for the keys of a rule"]
+    );
+}
+
+#[test]
+fn wrong_types_and_values_are_reported_by_serde_with_positions() {
+    let bad_severity = MINIMAL.replace("Severity: Low", "Severity: Severe");
+    let err = &errors(&format!("{bad_severity}Condition: a exists\n"))[0];
+    assert!(err.starts_with("rules/t.yml:5:11: Severity: unknown variant `Severe`"), "{err}");
+    let missing = MINIMAL.replace("Enabled: true\n", "");
+    assert!(errors(&missing)[0].contains("missing field `Enabled`"));
+}
+
+#[test]
+fn every_problem_is_reported_not_only_the_first() {
+    let source = "AnalysisType: policy\nRuleID: 'a<b'\nEnabled: true\nLogTypes: [Teleport]\nSeverity: Low\nReports: {MITRE ATT&CK: [T1046]}\nThreshold: 0\nCondition: a exists\nAlertTitle: 'x {y'\n";
+    let errs = errors(source);
+    let expected = [
+        "rules/t.yml:1:15: `AnalysisType: policy` is not supported",
+        "rules/t.yml:2:9: RuleID `a<b` contains `<`",
+        "rules/t.yml:4:12: unknown log type `Teleport`",
+        "rules/t.yml:6:26: `T1046` is not a MITRE ATT&CK id",
+        "rules/t.yml:9:18: bad AlertTitle: expected `}`",
+        "rules/t.yml:7:12: `Threshold` must be at least 1",
+    ];
+    assert_eq!(errs.len(), expected.len(), "{errs:#?}");
+    for (err, want) in errs.iter().zip(expected) {
+        assert!(err.starts_with(want), "{err} does not start with {want}");
+    }
+}
+
+#[test]
+fn unsupported_keys_are_errors_not_silently_ignored() {
+    let source = format!("{MINIMAL}Detection:\n  - Key: a\n    Condition: Exists\n");
+    assert_eq!(
+        errors(&source),
+        ["rules/t.yml:6:1: Panther Simple Detections (`Detection:`) are not supported yet; write the logic as `Condition:`"]
+    );
+    assert!(errors(MINIMAL)[0].contains("the rule has no logic"));
+}
+
+#[test]
+fn test_logs_may_be_json_strings_with_trailing_commas() {
+    let source = format!("{MINIMAL}Condition: a exists\nTests:\n  - Name: t\n    ExpectedResult: true\n    Log: '{{\"a\": [1, 2,], \"b\": \"x\",}}'\n");
+    let rule = load_rule("rules/t.yml", "t.yml", &source).unwrap();
+    assert_eq!(rule.tests[0].log_json, r#"{"a":[1,2],"b":"x"}"#);
+    let Expr::Predicate(p) = &rule.condition else { panic!() };
+    assert_eq!(p.op, Op::Exists);
+}
+
+#[test]
+fn duplicate_rule_ids_and_test_names_are_errors() {
+    let dir = std::env::temp_dir().join(format!("vigil-dup-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("x")).unwrap();
+    let body = format!("{MINIMAL}Condition: a exists\nTests:\n  - {{Name: t, ExpectedResult: true, Log: {{a: 1}}}}\n  - {{Name: t, ExpectedResult: false, Log: {{b: 1}}}}\n");
+    std::fs::write(dir.join("x/a.yml"), &body).unwrap();
+    std::fs::write(dir.join("x/b.yml"), MINIMAL.to_string() + "Condition: a exists\n").unwrap();
+    let files = rule_files(&dir).unwrap();
+    assert_eq!(files, ["x/a.yml", "x/b.yml"]);
+    let label = dir.file_name().unwrap().to_string_lossy().into_owned();
+    let errs: Vec<String> = load_rule_set(&dir, &files).unwrap_err().iter().map(ToString::to_string).collect();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(
+        errs,
+        [
+            format!("{label}/x/a.yml:9:12: test `t` is already defined (test 1); give each test its own Name"),
+            format!("{label}/x/b.yml:1:1: RuleID `Test.Rule` is already used by {label}/x/a.yml; every rule needs its own RuleID"),
+        ]
+    );
+}
+
+#[test]
+fn attack_ids_accept_techniques_and_sub_techniques() {
+    assert!(is_attack_id("TA0007:T1046"));
+    assert!(is_attack_id("TA0002:T1059.004"));
+    for bad in ["T1046", "TA007:T1046", "TA0007:T104", "TA0007:T1059.04", "ta0007:t1046"] {
+        assert!(!is_attack_id(bad), "{bad}");
+    }
+}

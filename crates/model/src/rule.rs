@@ -1,0 +1,93 @@
+//! A validated rule: what code generation and documentation consume.
+
+use serde::Deserialize;
+
+use crate::ir::Expr;
+use crate::path::KeyPath;
+use crate::template::Template;
+
+/// Panther's severities, lowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: &[Severity] = &[Severity::Info, Severity::Low, Severity::Medium, Severity::High, Severity::Critical];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "Info",
+            Severity::Low => "Low",
+            Severity::Medium => "Medium",
+            Severity::High => "High",
+            Severity::Critical => "Critical",
+        }
+    }
+}
+
+/// A rule, checked and lowered to the IR.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// The rule file, relative to the rules directory, with `/` separators.
+    pub file: String,
+    pub id: String,
+    pub display_name: Option<String>,
+    pub enabled: bool,
+    pub log_types: Vec<String>,
+    pub severity: Severity,
+    pub description: Option<String>,
+    pub reference: Option<String>,
+    pub runbook: Option<String>,
+    pub status: Option<String>,
+    pub created_by: Option<String>,
+    pub tags: Vec<String>,
+    /// Framework name and its ids, e.g. `("MITRE ATT&CK", ["TA0007:T1046"])`, sorted by framework.
+    pub reports: Vec<(String, Vec<String>)>,
+    pub dedup_period_minutes: u32,
+    pub threshold: u32,
+    pub create_alert: bool,
+    pub summary_attributes: Vec<KeyPath>,
+    pub output_fields: Vec<KeyPath>,
+    pub group_by: Vec<KeyPath>,
+    pub condition: Expr,
+    pub title: Option<Template>,
+    pub tests: Vec<TestCase>,
+}
+
+/// One test case: an event and what the rule must make of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestCase {
+    pub name: String,
+    pub expected_result: bool,
+    /// The event as compact JSON.
+    pub log_json: String,
+    pub expected_title: Option<String>,
+    pub expected_dedup: Option<String>,
+    pub expected_severity: Option<Severity>,
+}
+
+impl Rule {
+    /// Every key path the rule reads from an event: condition, title, grouping and output.
+    pub fn read_paths(&self) -> Vec<&KeyPath> {
+        let mut paths = Vec::new();
+        collect_paths(&self.condition, &mut paths);
+        paths.extend(self.title.iter().flat_map(Template::paths));
+        paths.extend(&self.group_by);
+        paths.extend(&self.summary_attributes);
+        paths.extend(&self.output_fields);
+        paths
+    }
+}
+
+fn collect_paths<'e>(expr: &'e Expr, out: &mut Vec<&'e KeyPath>) {
+    match expr {
+        Expr::And(items) | Expr::Or(items) => items.iter().for_each(|e| collect_paths(e, out)),
+        Expr::Not(inner) => collect_paths(inner, out),
+        Expr::Predicate(p) => out.push(&p.path),
+    }
+}
