@@ -1,0 +1,71 @@
+//! Rust identifiers for rules and test cases, stable and readable: `Teleport.NetworkScanning`
+//! becomes `teleport_network_scanning`, "Nmap with args" becomes `nmap_with_args`.
+
+use std::collections::BTreeSet;
+
+/// A snake_case identifier from arbitrary text (camel case split, punctuation to `_`).
+pub fn snake_case(text: &str) -> String {
+    let mut out = String::new();
+    let mut previous: Option<char> = None;
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            let boundary = c.is_ascii_uppercase() && previous.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
+            if boundary && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+        previous = Some(c);
+    }
+    let trimmed = out.trim_end_matches('_');
+    match trimmed.chars().next() {
+        None => "unnamed".to_string(),
+        Some(first) if first.is_ascii_digit() => format!("n{trimmed}"),
+        Some(_) if syn::parse_str::<syn::Ident>(trimmed).is_err() => format!("{trimmed}_"),
+        Some(_) => trimmed.to_string(),
+    }
+}
+
+/// Hands out identifiers, suffixing `_2`, `_3`, ... on collisions.
+#[derive(Debug, Default)]
+pub struct UniqueNames {
+    taken: BTreeSet<String>,
+}
+
+impl UniqueNames {
+    pub fn name(&mut self, text: &str) -> String {
+        let base = snake_case(text);
+        let mut name = base.clone();
+        let mut n = 2;
+        while !self.taken.insert(name.clone()) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn makes_readable_identifiers() {
+        assert_eq!(snake_case("Teleport.NetworkScanning"), "teleport_network_scanning");
+        assert_eq!(snake_case("Nmap with args"), "nmap_with_args");
+        assert_eq!(snake_case("AWS.S3.Bucket-Deleted!"), "aws_s3_bucket_deleted");
+        assert_eq!(snake_case("12 hours"), "n12_hours");
+        assert_eq!(snake_case("match"), "match_");
+        assert_eq!(snake_case("!!!"), "unnamed");
+    }
+
+    #[test]
+    fn suffixes_collisions() {
+        let mut names = UniqueNames::default();
+        assert_eq!(names.name("a b"), "a_b");
+        assert_eq!(names.name("a-b"), "a_b_2");
+        assert_eq!(names.name("A B"), "a_b_3");
+    }
+}

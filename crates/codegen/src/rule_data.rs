@@ -1,0 +1,117 @@
+//! A validated rule as a `::vigil_runtime::Rule` constant expression.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+use vigil_model::path::KeyPath;
+use vigil_model::template::{Part, Template};
+use vigil_model::{Rule, Severity, TestCase};
+
+use crate::schema::Slots;
+
+pub fn rule(rule: &Rule, matcher: &Ident, slots: &Slots) -> TokenStream {
+    let Rule { id, file, enabled, severity, dedup_period_minutes, threshold, create_alert, tags, log_types, .. } = rule;
+    let display_name = option_str(rule.display_name.as_deref());
+    let description = option_str(rule.description.as_deref());
+    let reference = option_str(rule.reference.as_deref());
+    let runbook = option_str(rule.runbook.as_deref());
+    let severity = severity_tokens(*severity);
+    let reports = rule.reports.iter().map(|(framework, ids)| {
+        quote!(::vigil_runtime::Report { framework: #framework, ids: &[#(#ids),*] })
+    });
+    let title = match &rule.title {
+        Some(template) => {
+            let parts = title_parts(template, slots);
+            quote!(::core::option::Option::Some(&[#(#parts),*]))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let fields = |paths: &[KeyPath]| {
+        let fields = paths.iter().map(|p| field(p, slots));
+        quote!(&[#(#fields),*])
+    };
+    let group_by = fields(&rule.group_by);
+    let summary_attributes = fields(&rule.summary_attributes);
+    let output_fields = fields(&rule.output_fields);
+    let tests = rule.tests.iter().map(test_case);
+    quote! {
+        ::vigil_runtime::Rule {
+            id: #id,
+            file: #file,
+            display_name: #display_name,
+            enabled: #enabled,
+            log_types: &[#(#log_types),*],
+            severity: #severity,
+            description: #description,
+            reference: #reference,
+            runbook: #runbook,
+            tags: &[#(#tags),*],
+            reports: &[#(#reports),*],
+            dedup_period_minutes: #dedup_period_minutes,
+            threshold: #threshold,
+            create_alert: #create_alert,
+            title: #title,
+            group_by: #group_by,
+            summary_attributes: #summary_attributes,
+            output_fields: #output_fields,
+            matcher: matchers::#matcher,
+            tests: &[#(#tests),*],
+        }
+    }
+}
+
+fn option_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(s) => quote!(::core::option::Option::Some(#s)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn severity_tokens(severity: Severity) -> TokenStream {
+    let name = Ident::new(severity.name(), proc_macro2::Span::call_site());
+    quote!(::vigil_runtime::Severity::#name)
+}
+
+fn field(path: &KeyPath, slots: &Slots) -> TokenStream {
+    let name = path.to_string();
+    let placeholder = format!("<UNKNOWN_{}>", path.last_key().to_uppercase());
+    let path = slots.path(path);
+    quote!(::vigil_runtime::Field { name: #name, path: #path, placeholder: #placeholder })
+}
+
+fn title_parts(template: &Template, slots: &Slots) -> Vec<TokenStream> {
+    template
+        .parts
+        .iter()
+        .map(|part| match part {
+            Part::Text(text) => quote!(::vigil_runtime::Part::Text(#text)),
+            Part::Field { path, default } => {
+                let field = field(path, slots);
+                let default = option_str(default.as_deref());
+                quote!(::vigil_runtime::Part::Field { field: #field, default: #default })
+            }
+        })
+        .collect()
+}
+
+fn test_case(case: &TestCase) -> TokenStream {
+    let TestCase { name, expected_result, log_json, .. } = case;
+    let expected_title = option_str(case.expected_title.as_deref());
+    let expected_dedup = option_str(case.expected_dedup.as_deref());
+    let expected_severity = match case.expected_severity {
+        Some(s) => {
+            let s = severity_tokens(s);
+            quote!(::core::option::Option::Some(#s))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    quote! {
+        ::vigil_runtime::TestCase {
+            name: #name,
+            expected_result: #expected_result,
+            log: #log_json,
+            expected_title: #expected_title,
+            expected_dedup: #expected_dedup,
+            expected_severity: #expected_severity,
+        }
+    }
+}

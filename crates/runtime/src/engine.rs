@@ -1,0 +1,143 @@
+//! The scan engine: lines in, matches recorded, alerts out.
+//!
+//! Event time comes from the log type's time field. A line whose time is absent or unparsable
+//! takes the time of the last line before it in the same file that had one (arrival order); it
+//! is counted in [`Stats::time_fallbacks`].
+
+use jiff::Timestamp;
+
+use crate::alert::{Alert, Match, build_alerts};
+use crate::event::{Event, EventError};
+use crate::render;
+use crate::rule::{LogType, Rule, RuleSet};
+use crate::time;
+
+/// Counters of a scan.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    pub events: u64,
+    pub matches: u64,
+    /// Matches of rules with `CreateAlert: false`.
+    pub signals: u64,
+    pub time_fallbacks: u64,
+}
+
+/// Scans events of one log type against the enabled rules that read it.
+#[derive(Debug)]
+pub struct Engine {
+    rule_set: &'static RuleSet,
+    log_type: &'static LogType,
+    /// Indices of the rules that run on this log type.
+    active: Vec<usize>,
+    files: Vec<String>,
+    last_time: Vec<Option<Timestamp>>,
+    matches: Vec<Match>,
+    stats: Stats,
+}
+
+/// The log type is not read by any compiled rule.
+#[derive(Debug, thiserror::Error)]
+#[error("no compiled rule reads log type `{name}`; log types: {known}")]
+pub struct UnknownLogType {
+    pub name: String,
+    pub known: String,
+}
+
+impl Engine {
+    /// An engine for `log_type`. Disabled rules run only with `include_disabled`.
+    pub fn new(rule_set: &'static RuleSet, log_type: &str, include_disabled: bool) -> Result<Engine, UnknownLogType> {
+        let log_type = rule_set.log_type(log_type).ok_or_else(|| UnknownLogType {
+            name: log_type.to_string(),
+            known: rule_set.log_types.iter().map(|t| t.name).collect::<Vec<_>>().join(", "),
+        })?;
+        let active = (0..rule_set.rules.len())
+            .filter(|&i| {
+                let rule = &rule_set.rules[i];
+                (rule.enabled || include_disabled) && rule.log_types.contains(&log_type.name)
+            })
+            .collect();
+        Ok(Engine {
+            rule_set,
+            log_type,
+            active,
+            files: Vec::new(),
+            last_time: Vec::new(),
+            matches: Vec::new(),
+            stats: Stats::default(),
+        })
+    }
+
+    /// Registers an input by the name alerts will cite; returns its index for [`Engine::line`].
+    pub fn add_file(&mut self, name: String) -> usize {
+        self.files.push(name);
+        self.last_time.push(None);
+        self.files.len() - 1
+    }
+
+    /// Parses one line of `file` and runs the rules on it.
+    pub fn line(&mut self, file: usize, line: u64, text: &str) -> Result<(), EventError> {
+        let event = Event::parse(&self.rule_set.schema, text)?;
+        self.stats.events += 1;
+        let own_time = event.get(&self.log_type.time).and_then(time::parse);
+        let time = match own_time {
+            Some(t) => {
+                self.last_time[file] = Some(t);
+                Some(t)
+            }
+            None => {
+                self.stats.time_fallbacks += 1;
+                self.last_time[file]
+            }
+        };
+        for &index in &self.active {
+            let rule = &self.rule_set.rules[index];
+            if !(rule.matcher)(&event) {
+                continue;
+            }
+            self.stats.matches += 1;
+            if !rule.create_alert {
+                self.stats.signals += 1;
+                continue;
+            }
+            let title = render::title(rule, &event);
+            self.matches.push(Match {
+                rule: index,
+                log_type: self.log_type.name,
+                dedup: render::dedup(rule, &event, &title),
+                title,
+                time,
+                file,
+                line,
+                output_fields: fields_json(rule, &event),
+                summary: rule
+                    .summary_attributes
+                    .iter()
+                    .filter_map(|f| event.get(&f.path).map(|v| (f.name, v.to_text().into_owned())))
+                    .collect(),
+            });
+        }
+        Ok(())
+    }
+
+    pub fn stats(&self) -> Stats {
+        self.stats
+    }
+
+    /// The alerts of everything scanned, in deterministic order.
+    pub fn finish(self) -> (Vec<Alert>, Stats) {
+        (build_alerts(self.rule_set.rules, &self.files, self.matches), self.stats)
+    }
+}
+
+/// Output fields as JSON; absent fields are `null`.
+fn fields_json(rule: &Rule, event: &Event) -> Vec<(&'static str, serde_json::Value)> {
+    rule.output_fields
+        .iter()
+        .map(|f| {
+            let value = event.get(&f.path).map_or(serde_json::Value::Null, |v| {
+                serde_json::to_value(v).expect("a Value always converts to JSON")
+            });
+            (f.name, value)
+        })
+        .collect()
+}

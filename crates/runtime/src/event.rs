@@ -1,0 +1,171 @@
+//! The event view: one JSON line parsed once, keeping only the top-level keys the compiled rules
+//! read (everything else is validated and skipped), with field lookup by precomputed paths.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+use crate::value::{CowStr, Value};
+
+/// The top-level keys a rule set reads, fixed when the rules are compiled. Each key has a slot.
+#[derive(Debug)]
+pub struct Schema {
+    /// Slot names, in slot order.
+    pub keys: &'static [&'static str],
+    /// The slot of a key written exactly so.
+    pub exact: fn(&str) -> Option<usize>,
+    /// The slots whose key equals this lower-cased key, for Panther's case-insensitive fallback.
+    pub folded: fn(&str) -> &'static [usize],
+}
+
+/// One hop of a compiled key path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seg {
+    Key(&'static str),
+    Index(usize),
+}
+
+/// A compiled key path: a slot for its top-level key, then the hops below it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Path {
+    pub slot: usize,
+    pub rest: &'static [Seg],
+}
+
+/// An event, as far as the rules read it.
+#[derive(Debug, Default)]
+pub struct Event<'a> {
+    exact: Vec<Option<Value<'a>>>,
+    folded: Vec<Option<Value<'a>>>,
+}
+
+/// Why a line is not an event.
+#[derive(Debug, thiserror::Error)]
+pub enum EventError {
+    #[error("not valid JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl<'a> Event<'a> {
+    /// Parses one JSON object. Keys the schema does not name are checked for syntax and skipped.
+    pub fn parse(schema: &Schema, json: &'a str) -> Result<Event<'a>, EventError> {
+        let mut event = Event { exact: vec![None; schema.keys.len()], folded: vec![None; schema.keys.len()] };
+        let mut deserializer = serde_json::Deserializer::from_str(json);
+        EventSeed { schema, event: &mut event }.deserialize(&mut deserializer)?;
+        deserializer.end()?;
+        Ok(event)
+    }
+
+    /// The top-level value in `slot`: the exact key, else a case-insensitive match.
+    pub fn slot(&self, slot: usize) -> Option<&Value<'a>> {
+        self.exact[slot].as_ref().or(self.folded[slot].as_ref())
+    }
+
+    /// The value at `path`, or `None` when any hop is missing or of the wrong kind.
+    pub fn get(&self, path: &Path) -> Option<&Value<'a>> {
+        let mut value = self.slot(path.slot)?;
+        for seg in path.rest {
+            value = match *seg {
+                Seg::Key(key) => value.member(key)?,
+                Seg::Index(index) => value.element(index)?,
+            };
+        }
+        Some(value)
+    }
+}
+
+struct EventSeed<'s, 'e, 'a> {
+    schema: &'s Schema,
+    event: &'e mut Event<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for EventSeed<'_, '_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EventSeed<'_, '_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an event: a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(CowStr(key)) = map.next_key()? {
+            if let Some(slot) = (self.schema.exact)(&key) {
+                self.event.exact[slot] = Some(map.next_value()?);
+                continue;
+            }
+            // Most keys are already lower case: fold without allocating for them.
+            let lower = if key.chars().any(char::is_uppercase) { Cow::Owned(key.to_lowercase()) } else { key };
+            let slots = (self.schema.folded)(&lower);
+            match slots {
+                [] => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                [only] => self.event.folded[*only] = Some(map.next_value()?),
+                [first, others @ ..] => {
+                    let value: Value<'de> = map.next_value()?;
+                    for slot in others {
+                        self.event.folded[*slot] = Some(value.clone());
+                    }
+                    self.event.folded[*first] = Some(value);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        Err(de::Error::custom("the line is a JSON array, not an event object"))
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A schema over `user`, `User` (a second key folding to the same name) and `argv`.
+    pub fn schema() -> Schema {
+        Schema {
+            keys: &["user", "User", "argv"],
+            exact: |k| match k {
+                "user" => Some(0),
+                "User" => Some(1),
+                "argv" => Some(2),
+                _ => None,
+            },
+            folded: |k| match k {
+                "user" => &[0, 1],
+                "argv" => &[2],
+                _ => &[],
+            },
+        }
+    }
+
+    #[test]
+    fn keeps_only_schema_keys_with_case_insensitive_fallback() {
+        let schema = schema();
+        let event = Event::parse(&schema, r#"{"USER": "a", "other": {"deep": [1]}, "argv": ["-v"], "user": "b"}"#).unwrap();
+        assert_eq!(event.slot(0).and_then(Value::as_str), Some("b"));
+        assert_eq!(event.slot(1).and_then(Value::as_str), Some("a"));
+        let argv0 = Path { slot: 2, rest: &[Seg::Index(0)] };
+        assert_eq!(event.get(&argv0).and_then(Value::as_str), Some("-v"));
+        assert_eq!(event.get(&Path { slot: 2, rest: &[Seg::Index(1)] }), None);
+        assert_eq!(event.get(&Path { slot: 2, rest: &[Seg::Key("x")] }), None);
+    }
+
+    #[test]
+    fn rejects_what_is_not_one_json_object() {
+        let schema = schema();
+        for bad in ["", "[1]", "\"x\"", "{\"user\": }", "{\"a\": 1} {}", "{\"other\": [1,}", "{\"a\":1"] {
+            assert!(Event::parse(&schema, bad).is_err(), "{bad}");
+        }
+        assert!(Event::parse(&schema, " {\"a\": 1}  ").is_ok());
+    }
+}

@@ -1,0 +1,19 @@
+//! vigil's runtime: what generated rule code and the `vigil` CLI call. Events are parsed once
+//! per line into an [`Event`] holding only the fields the compiled rules read; matchers are
+//! native functions over it; matches become deduplicated [`Alert`]s.
+
+pub mod alert;
+pub mod engine;
+pub mod event;
+pub mod ops;
+pub mod render;
+pub mod rule;
+pub mod testing;
+pub mod time;
+pub mod value;
+
+pub use alert::Alert;
+pub use engine::{Engine, Stats};
+pub use event::{Event, Path, Schema, Seg};
+pub use rule::{Field, LogType, Part, Report, Rule, RuleSet, Severity, TestCase};
+pub use value::{Number, Value};

@@ -1,0 +1,53 @@
+//! Event times: RFC 3339, Panther's `2023-09-18 00:00:00[.fff]` (UTC), and epoch numbers.
+
+use jiff::Timestamp;
+use jiff::civil::DateTime;
+
+use crate::value::Value;
+
+/// Epoch values above this are milliseconds, below it seconds (1e11 s is the year 5138).
+const MILLIS_THRESHOLD: f64 = 1e11;
+
+/// The time a value names, if it names one.
+pub fn parse(value: &Value) -> Option<Timestamp> {
+    match value {
+        Value::String(text) => parse_text(text),
+        Value::Number(n) => {
+            let x = n.as_f64();
+            let seconds = if x.abs() >= MILLIS_THRESHOLD { x / 1000.0 } else { x };
+            Timestamp::from_duration(jiff::SignedDuration::try_from_secs_f64(seconds).ok()?).ok()
+        }
+        _ => None,
+    }
+}
+
+fn parse_text(text: &str) -> Option<Timestamp> {
+    if let Ok(ts) = text.parse::<Timestamp>() {
+        return Some(ts);
+    }
+    // Panther's normalised form has no offset and means UTC.
+    let civil: DateTime = text.parse().ok()?;
+    jiff::tz::Offset::UTC.to_timestamp(civil).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(json: &str) -> Option<String> {
+        parse(&serde_json::from_str(json).unwrap()).map(|t| t.to_string())
+    }
+
+    #[test]
+    fn reads_rfc3339_panther_and_epoch_times() {
+        assert_eq!(at(r#""2020-08-17T17:40:37.491Z""#).as_deref(), Some("2020-08-17T17:40:37.491Z"));
+        assert_eq!(at(r#""2024-02-23T18:56:50.648137154+02:00""#).as_deref(), Some("2024-02-23T16:56:50.648137154Z"));
+        assert_eq!(at(r#""2023-09-18 00:00:00""#).as_deref(), Some("2023-09-18T00:00:00Z"));
+        assert_eq!(at(r#""2023-09-18 00:00:00.250""#).as_deref(), Some("2023-09-18T00:00:00.25Z"));
+        assert_eq!(at("1600000000").as_deref(), Some("2020-09-13T12:26:40Z"));
+        assert_eq!(at("1600000000500").as_deref(), Some("2020-09-13T12:26:40.5Z"));
+        for bad in [r#""yesterday""#, r#""""#, "null", "true", "[]"] {
+            assert_eq!(at(bad), None, "{bad}");
+        }
+    }
+}
