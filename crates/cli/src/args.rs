@@ -1,0 +1,35 @@
+//! Command-line arguments; the doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Detection-as-code: Panther-format rules compiled to native code, run over JSON-lines logs.
+#[derive(Debug, Parser)]
+#[command(name = "vigil", version)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan logs and print deduplicated alerts as JSON lines on stdout, with a summary on stderr.
+    Scan(ScanArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ScanArgs {
+    /// Files or directories (read recursively, in sorted order) of JSON lines, plain or gzip;
+    /// `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// The log type of the events.
+    #[arg(long, default_value = "Gravitational.TeleportAudit")]
+    pub log_type: String,
+
+    /// Also run rules with `Enabled: false`.
+    #[arg(long)]
+    pub include_disabled: bool,
+}

@@ -1,0 +1,27 @@
+//! `vigil`: run the compiled detection rules over logs.
+//!
+//! Exit codes: 0 success; 2 usage errors, or inputs that could not be opened or read to the end.
+
+mod args;
+mod bad_input;
+mod inputs;
+mod lines;
+mod scan;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = args::Args::parse();
+    let result = match args.command {
+        args::Command::Scan(scan) => scan::run(&scan),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("vigil: error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
