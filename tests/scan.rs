@@ -1,0 +1,208 @@
+//! End-to-end tests of `vigil scan` over real Teleport samples and over bad input.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn vigil(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("vigil runs");
+    let mut pipe = child.stdin.take().expect("stdin is piped");
+    pipe.write_all(stdin.unwrap_or_default()).expect("stdin takes the input");
+    drop(pipe);
+    child.wait_with_output().expect("vigil finishes")
+}
+
+fn alerts(output: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&output.stdout).lines().map(|l| serde_json::from_str(l).expect("alert is JSON")).collect()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The fields that identify an alert, for exact comparison.
+fn key_fields(alert: &Value) -> (String, String, String, String, String, u64, Vec<String>) {
+    let s = |k: &str| alert[k].as_str().unwrap_or("null").to_string();
+    let sources = alert["sources"].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect();
+    (
+        s("rule_id"),
+        s("title"),
+        s("dedup"),
+        s("first_event_time"),
+        s("last_event_time"),
+        alert["event_count"].as_u64().unwrap(),
+        sources,
+    )
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("vigil-e2e-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn bundled_samples_give_exactly_the_network_scan_alerts() {
+    let output = vigil(&["scan", "data/teleport/samples.jsonl"], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let alerts = alerts(&output);
+    let title = "User [panther] has issued a network scan with [nmap]";
+    let expected = [("2020-08-17T21:13:47.117Z", 32), ("2020-08-18T17:37:35.883Z", 33)].map(|(time, line)| {
+        (
+            "Teleport.NetworkScanning".to_string(),
+            title.to_string(),
+            title.to_string(),
+            time.to_string(),
+            time.to_string(),
+            1,
+            vec![format!("data/teleport/samples.jsonl:{line}")],
+        )
+    });
+    assert_eq!(alerts.iter().map(key_fields).collect::<Vec<_>>(), expected);
+    let first = &alerts[0];
+    assert_eq!(first["severity"], "Medium");
+    assert_eq!(first["output_fields"], serde_json::json!({"user": "panther", "program": "nmap", "cluster_name": null}));
+    assert_eq!(first["reports"], serde_json::json!({"MITRE ATT&CK": ["TA0007:T1046"]}));
+    assert_eq!(first["summary_attributes"]["path"], serde_json::json!({"/bin/nmap": 1}));
+    assert!(stderr(&output).contains("1 files, 41 lines, 41 events, 0 malformed"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("2 matches, 2 alerts"), "{}", stderr(&output));
+}
+
+#[test]
+fn the_shared_samples_give_the_same_alerts_plus_nothing_from_the_docs_examples() {
+    let shared = root().join("../shared/data/teleport/samples.jsonl");
+    if !shared.exists() {
+        eprintln!("skipped: {} is not beside this checkout", shared.display());
+        return;
+    }
+    let output = vigil(&["scan", shared.to_str().unwrap()], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let times: Vec<String> = alerts(&output).iter().map(|a| key_fields(a).3).collect();
+    assert_eq!(times, ["2020-08-17T21:13:47.117Z", "2020-08-18T17:37:35.883Z"]);
+    assert!(stderr(&output).contains("50 lines, 50 events, 0 malformed"), "{}", stderr(&output));
+}
+
+fn nmap_event(time: &str, user: &str) -> String {
+    format!(
+        r#"{{"event":"session.command","code":"T4000I","time":"{time}","user":"{user}","program":"nmap","argv":["-sS","10.0.0.0/24"],"cluster_name":"prod"}}"#
+    )
+}
+
+#[test]
+fn matches_within_the_dedup_period_are_one_alert() {
+    let lines = [
+        nmap_event("2024-01-01T10:00:00Z", "alice"),
+        nmap_event("2024-01-01T10:59:59Z", "alice"),
+        nmap_event("2024-01-01T10:30:00Z", "bob"),
+        nmap_event("2024-01-01T11:00:00Z", "alice"),
+    ]
+    .join("\n");
+    let output = vigil(&["scan", "-"], Some(lines.as_bytes()));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let got: Vec<(String, String, u64, Vec<String>)> = alerts(&output)
+        .iter()
+        .map(|a| {
+            let (_, title, _, first, _, count, sources) = key_fields(a);
+            (title, first, count, sources)
+        })
+        .collect();
+    let alice = "User [alice] has issued a network scan with [nmap]".to_string();
+    let bob = "User [bob] has issued a network scan with [nmap]".to_string();
+    assert_eq!(
+        got,
+        [
+            (alice.clone(), "2024-01-01T10:00:00Z".into(), 2, vec!["-:1".to_string(), "-:2".to_string()]),
+            (bob, "2024-01-01T10:30:00Z".into(), 1, vec!["-:3".to_string()]),
+            (alice, "2024-01-01T11:00:00Z".into(), 1, vec!["-:4".to_string()]),
+        ]
+    );
+    assert_eq!(alerts(&output)[0]["output_fields"]["cluster_name"], "prod");
+}
+
+#[test]
+fn bad_lines_are_reported_with_file_and_line_and_the_run_goes_on() {
+    let dir = scratch("bad");
+    let mut body = Vec::new();
+    body.extend_from_slice(b"{\"event\": \"session.command\", \"program\": \n");
+    body.extend_from_slice(b"\xff\xfe not utf-8\n");
+    body.extend_from_slice(b"[1, 2]\n");
+    body.extend_from_slice(b"\n");
+    body.extend_from_slice(nmap_event("2024-01-01T10:00:00Z", "carol").as_bytes());
+    body.extend_from_slice(b"\n");
+    std::fs::write(dir.join("bad.jsonl"), &body).unwrap();
+    let path = dir.join("bad.jsonl");
+    let output = vigil(&["scan", path.to_str().unwrap()], None);
+    let err = stderr(&output);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(output.status.success(), "{err}");
+    let shown = path.display();
+    assert!(
+        err.contains(&format!("vigil: {shown}:1: malformed JSON: EOF while parsing a value at line 1 column 40")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("vigil: {shown}:2: not UTF-8: invalid utf-8 sequence of 1 bytes from index 0")),
+        "{err}"
+    );
+    assert!(err.contains(&format!("vigil: {shown}:3: not an event object: invalid type: sequence, expected an event: a JSON object at line 1 column 0")), "{err}");
+    assert!(
+        err.contains(
+            "5 lines, 1 events, 2 malformed, 1 not UTF-8, 0 too long, 0 unreadable inputs, 1 matches, 1 alerts"
+        ),
+        "{err}"
+    );
+    assert_eq!(alerts(&output).len(), 1);
+}
+
+#[test]
+fn gzip_and_directories_are_read_in_sorted_order_and_truncation_is_reported() {
+    let dir = scratch("gz");
+    let gz = |text: &str| {
+        let mut encoder = flate2_encoder();
+        encoder.write_all(text.as_bytes()).unwrap();
+        encoder.finish().unwrap()
+    };
+    std::fs::write(dir.join("b.log"), gz(&(nmap_event("2024-01-02T00:00:00Z", "bob") + "\n"))).unwrap();
+    std::fs::write(dir.join("a.jsonl"), nmap_event("2024-01-01T00:00:00Z", "amy") + "\n").unwrap();
+    std::fs::write(dir.join(".hidden.jsonl"), nmap_event("2024-01-01T00:00:00Z", "eve") + "\n").unwrap();
+    let whole = gz(&(nmap_event("2024-01-03T00:00:00Z", "cat") + "\n" + &"x".repeat(5000)));
+    std::fs::write(dir.join("c.gz"), &whole[..whole.len() - 10]).unwrap();
+    let output = vigil(&["scan", dir.to_str().unwrap()], None);
+    let err = stderr(&output);
+    let users: Vec<String> =
+        alerts(&output).iter().map(|a| a["output_fields"]["user"].as_str().unwrap().to_string()).collect();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(users, ["amy", "bob", "cat"], "{err}");
+    assert_eq!(output.status.code(), Some(2), "a truncated input is an input error: {err}");
+    assert!(err.contains("c.gz: read failed after line 1, the rest of this input is skipped"), "{err}");
+    assert!(err.contains("3 files, 3 lines, 3 events"), "{err}");
+}
+
+fn flate2_encoder() -> GzEncoder<Vec<u8>> {
+    GzEncoder::new(Vec::new(), Compression::default())
+}
+
+#[test]
+fn a_missing_file_is_reported_and_the_other_inputs_still_scanned() {
+    let output = vigil(&["scan", "no/such/file.jsonl", "data/teleport/samples.jsonl"], None);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains("vigil: no/such/file.jsonl: cannot open: No such file or directory"), "{err}");
+    assert_eq!(alerts(&output).len(), 2);
+}

@@ -31,7 +31,11 @@ impl Input {
         };
         let mut reader = BufReader::with_capacity(1 << 20, raw);
         let is_gzip = reader.fill_buf()?.starts_with(&[0x1f, 0x8b]);
-        Ok(if is_gzip { Box::new(BufReader::with_capacity(1 << 20, MultiGzDecoder::new(reader))) } else { Box::new(reader) })
+        Ok(if is_gzip {
+            Box::new(BufReader::with_capacity(1 << 20, MultiGzDecoder::new(reader)))
+        } else {
+            Box::new(reader)
+        })
     }
 }
 

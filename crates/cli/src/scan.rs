@@ -86,7 +86,11 @@ fn scan_input(engine: &mut Engine, input: &Input, bad: &mut BadInput, totals: &m
         match line {
             Line::TooLong(len) => {
                 totals.bytes += len;
-                bad.report(Problem::TooLong, &location, &format!("line of {len} bytes is over the {MAX_LINE_BYTES}-byte limit"));
+                bad.report(
+                    Problem::TooLong,
+                    &location,
+                    &format!("line of {len} bytes is over the {MAX_LINE_BYTES}-byte limit"),
+                );
             }
             Line::Complete => {
                 totals.bytes += buf.len() as u64;
@@ -118,4 +122,3 @@ fn write_alerts(alerts: &[vigil_runtime::Alert]) -> io::Result<()> {
     }
     out.flush()
 }
-

@@ -77,7 +77,9 @@ fn check_listing(root: &Path, listed: &[String]) -> (Vec<String>, Vec<Diagnostic
 fn track_files(root: &str, files: &[String]) -> TokenStream {
     let includes = files.iter().map(|file| {
         let relative = format!("/{root}/{file}");
-        quote!(const _: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), #relative));)
+        quote!(
+            const _: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), #relative));
+        )
     });
     quote!(#(#includes)*)
 }
@@ -104,12 +106,13 @@ fn generate(set: &RuleSet) -> TokenStream {
         .iter()
         .filter(|t| set.rules.iter().any(|r| r.log_types.iter().any(|name| name == t.name)))
         .collect();
-    let read: Vec<&str> = set.rules.iter().flat_map(|r| r.read_paths()).map(|p| p.root()).collect();
+    let read: Vec<&str> = set.rules.iter().flat_map(|r| r.read_paths()).map(vigil_model::path::KeyPath::root).collect();
     let slots = Slots::new(read.into_iter().chain(used_log_types.iter().map(|t| t.time_field)));
     let schema = slots.schema();
     let log_types = used_log_types.iter().map(|t| {
         let name = t.name;
-        let time = slots.path(&vigil_model::path::KeyPath::parse(t.time_field).expect("log type time fields are plain keys"));
+        let time =
+            slots.path(&vigil_model::path::KeyPath::parse(t.time_field).expect("log type time fields are plain keys"));
         quote!(::vigil_runtime::LogType { name: #name, time: #time })
     });
     let mut names = UniqueNames::default();

@@ -3,13 +3,14 @@
 
 use std::collections::BTreeSet;
 
-/// A snake_case identifier from arbitrary text (camel case split, punctuation to `_`).
+/// A `snake_case` identifier from arbitrary text (camel case split, punctuation to `_`).
 pub fn snake_case(text: &str) -> String {
     let mut out = String::new();
     let mut previous: Option<char> = None;
     for c in text.chars() {
         if c.is_ascii_alphanumeric() {
-            let boundary = c.is_ascii_uppercase() && previous.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
+            let boundary =
+                c.is_ascii_uppercase() && previous.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
             if boundary && !out.ends_with('_') {
                 out.push('_');
             }

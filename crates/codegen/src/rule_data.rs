@@ -15,15 +15,15 @@ pub fn rule(rule: &Rule, matcher: &Ident, slots: &Slots) -> TokenStream {
     let reference = option_str(rule.reference.as_deref());
     let runbook = option_str(rule.runbook.as_deref());
     let severity = severity_tokens(*severity);
-    let reports = rule.reports.iter().map(|(framework, ids)| {
-        quote!(::vigil_runtime::Report { framework: #framework, ids: &[#(#ids),*] })
-    });
-    let title = match &rule.title {
-        Some(template) => {
-            let parts = title_parts(template, slots);
-            quote!(::core::option::Option::Some(&[#(#parts),*]))
-        }
-        None => quote!(::core::option::Option::None),
+    let reports = rule
+        .reports
+        .iter()
+        .map(|(framework, ids)| quote!(::vigil_runtime::Report { framework: #framework, ids: &[#(#ids),*] }));
+    let title = if let Some(template) = &rule.title {
+        let parts = title_parts(template, slots);
+        quote!(::core::option::Option::Some(&[#(#parts),*]))
+    } else {
+        quote!(::core::option::Option::None)
     };
     let fields = |paths: &[KeyPath]| {
         let fields = paths.iter().map(|p| field(p, slots));
@@ -60,10 +60,7 @@ pub fn rule(rule: &Rule, matcher: &Ident, slots: &Slots) -> TokenStream {
 }
 
 fn option_str(value: Option<&str>) -> TokenStream {
-    match value {
-        Some(s) => quote!(::core::option::Option::Some(#s)),
-        None => quote!(::core::option::Option::None),
-    }
+    if let Some(s) = value { quote!(::core::option::Option::Some(#s)) } else { quote!(::core::option::Option::None) }
 }
 
 fn severity_tokens(severity: Severity) -> TokenStream {
@@ -97,12 +94,11 @@ fn test_case(case: &TestCase) -> TokenStream {
     let TestCase { name, expected_result, log_json, .. } = case;
     let expected_title = option_str(case.expected_title.as_deref());
     let expected_dedup = option_str(case.expected_dedup.as_deref());
-    let expected_severity = match case.expected_severity {
-        Some(s) => {
-            let s = severity_tokens(s);
-            quote!(::core::option::Option::Some(#s))
-        }
-        None => quote!(::core::option::Option::None),
+    let expected_severity = if let Some(s) = case.expected_severity {
+        let s = severity_tokens(s);
+        quote!(::core::option::Option::Some(#s))
+    } else {
+        quote!(::core::option::Option::None)
     };
     quote! {
         ::vigil_runtime::TestCase {

@@ -44,7 +44,10 @@ fn generates_rule_set_matchers_and_named_tests() {
     assert!(code.contains(r#"matches ! (s , "nmap" | "arp")"#), "{code}");
     assert!(code.contains("mod t_one { # [test] fn nmap_run ()"), "{code}");
     assert!(code.contains(r#"keys : & ["argv" , "program" , "time" , "user"]"#), "{code}");
-    assert!(code.contains(r#"include_bytes ! (concat ! (env ! ("CARGO_MANIFEST_DIR") , "/../rules/t/one.yml"))"#), "{code}");
+    assert!(
+        code.contains(r#"include_bytes ! (concat ! (env ! ("CARGO_MANIFEST_DIR") , "/../rules/t/one.yml"))"#),
+        "{code}"
+    );
 }
 
 #[test]
@@ -60,8 +63,16 @@ fn a_broken_condition_is_a_compile_error_with_file_line_col() {
 fn a_stale_file_list_names_cargo_xtask_gen() {
     let scratch = Scratch::new("stale", &[("t/one.yml", RULE), ("t/two.yml", &RULE.replace("T.One", "T.Two"))]);
     let code = scratch.expand(&["t/one.yml", "t/gone.yml"]);
-    assert!(code.contains("rules/t/gone.yml:1:1: listed but missing; the compiled rule list is stale: run `cargo xtask gen`"), "{code}");
-    assert!(code.contains("rules/t/two.yml:1:1: not compiled; the compiled rule list is stale: run `cargo xtask gen`"), "{code}");
+    assert!(
+        code.contains(
+            "rules/t/gone.yml:1:1: listed but missing; the compiled rule list is stale: run `cargo xtask gen`"
+        ),
+        "{code}"
+    );
+    assert!(
+        code.contains("rules/t/two.yml:1:1: not compiled; the compiled rule list is stale: run `cargo xtask gen`"),
+        "{code}"
+    );
 }
 
 #[test]

@@ -139,11 +139,7 @@ fn precedence(expr: &Expr) -> u8 {
 }
 
 fn write_operand(f: &mut fmt::Formatter<'_>, expr: &Expr, min: u8) -> fmt::Result {
-    if precedence(expr) < min {
-        write!(f, "({expr})")
-    } else {
-        write!(f, "{expr}")
-    }
+    if precedence(expr) < min { write!(f, "({expr})") } else { write!(f, "{expr}") }
 }
 
 impl fmt::Display for Expr {

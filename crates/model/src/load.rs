@@ -25,9 +25,9 @@ pub struct RuleSet {
 /// `/` separators, sorted.
 pub fn rule_files(root: &Path) -> std::io::Result<Vec<String>> {
     let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(root).into_iter().filter_entry(|e| {
-        e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-    });
+    let walker = walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
         let entry = entry.map_err(std::io::Error::other)?;
         let is_rule = entry.path().extension().is_some_and(|x| x == "yml" || x == "yaml");
@@ -55,7 +55,9 @@ pub fn load_rule_set(root: &Path, files: &[String]) -> Result<RuleSet, Vec<Diagn
                 diagnostics.append(&mut errors);
                 rules.extend(rule.map(|rule| (shown, rule)));
             }
-            Err(e) => diagnostics.push(Diagnostic { file: shown, line: 1, col: 1, message: format!("cannot read: {e}") }),
+            Err(e) => {
+                diagnostics.push(Diagnostic { file: shown, line: 1, col: 1, message: format!("cannot read: {e}") });
+            }
         }
     }
     check_unique_ids(&rules, &mut diagnostics);
@@ -104,13 +106,36 @@ fn check_rule(shown: &str, file: &str, source: &str) -> (Option<Rule>, Vec<Diagn
 
 /// The keys of a rule file, for "did you mean" hints.
 const KEYS: &[&str] = &[
-    "AnalysisType", "RuleID", "DisplayName", "Enabled", "LogTypes", "Severity", "Description", "Reference",
-    "Runbook", "Status", "CreatedBy", "Tags", "Reports", "DedupPeriodMinutes", "Threshold", "SummaryAttributes",
-    "CreateAlert", "Condition", "Detection", "Filename", "InlineFilters", "AlertTitle", "AlertContext", "GroupBy",
-    "DynamicSeverities", "OutputFields", "Tests",
+    "AnalysisType",
+    "RuleID",
+    "DisplayName",
+    "Enabled",
+    "LogTypes",
+    "Severity",
+    "Description",
+    "Reference",
+    "Runbook",
+    "Status",
+    "CreatedBy",
+    "Tags",
+    "Reports",
+    "DedupPeriodMinutes",
+    "Threshold",
+    "SummaryAttributes",
+    "CreateAlert",
+    "Condition",
+    "Detection",
+    "Filename",
+    "InlineFilters",
+    "AlertTitle",
+    "AlertContext",
+    "GroupBy",
+    "DynamicSeverities",
+    "OutputFields",
+    "Tests",
 ];
 
-/// A serde_yaml error as a diagnostic, with unknown keys given a suggestion.
+/// A `serde_yaml` error as a diagnostic, with unknown keys given a suggestion.
 fn yaml_diagnostic(shown: &str, error: &serde_yaml::Error) -> Diagnostic {
     let (line, col) = error.location().map_or((1, 1), |l| (l.line(), l.column()));
     let mut message = error.to_string();
@@ -119,7 +144,10 @@ fn yaml_diagnostic(shown: &str, error: &serde_yaml::Error) -> Diagnostic {
     }
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let key = rest.split('`').next().unwrap_or_default();
-        message = format!("unknown key `{key}`{}; see RULES.md section 1 for the keys of a rule", did_you_mean(key, KEYS.iter().copied()));
+        message = format!(
+            "unknown key `{key}`{}; see RULES.md section 1 for the keys of a rule",
+            did_you_mean(key, KEYS.iter().copied())
+        );
     }
     Diagnostic { file: shown.to_string(), line, col, message }
 }
@@ -211,20 +239,30 @@ impl Checker<'_> {
         if id.trim().is_empty() {
             self.at_value(&[key("RuleID")], "RuleID is empty; name the rule, e.g. `Teleport.NetworkScanning`".into());
         } else if let Some(c) = id.chars().find(|c| "<>&\"%".contains(*c)) {
-            self.at_value(&[key("RuleID")], format!("RuleID `{id}` contains `{c}`; a RuleID may not contain any of <>&\"%"));
+            self.at_value(
+                &[key("RuleID")],
+                format!("RuleID `{id}` contains `{c}`; a RuleID may not contain any of <>&\"%"),
+            );
         }
     }
 
     fn log_type_names(&mut self, names: &[String]) {
         if names.is_empty() {
-            self.at_value(&[key("LogTypes")], "LogTypes is empty; list the log types the rule reads, e.g. `[Gravitational.TeleportAudit]`".into());
+            self.at_value(
+                &[key("LogTypes")],
+                "LogTypes is empty; list the log types the rule reads, e.g. `[Gravitational.TeleportAudit]`".into(),
+            );
         }
         let known: Vec<&str> = LOG_TYPES.iter().map(|t| t.name).collect();
         for (i, name) in names.iter().enumerate() {
             if log_types::find(name).is_none() {
                 self.at_value(
                     &[key("LogTypes"), Step::Index(i)],
-                    format!("unknown log type `{name}`{}; known log types: {}", did_you_mean(name, known.iter().copied()), known.join(", ")),
+                    format!(
+                        "unknown log type `{name}`{}; known log types: {}",
+                        did_you_mean(name, known.iter().copied()),
+                        known.join(", ")
+                    ),
                 );
             }
         }
@@ -246,11 +284,31 @@ impl Checker<'_> {
     /// silently ignored key.
     fn unsupported(&mut self, spec: &RuleSpec) {
         let present = [
-            ("Detection", spec.detection.is_some(), "Panther Simple Detections (`Detection:`) are not supported yet; write the logic as `Condition:`"),
-            ("Filename", spec.filename.is_some(), "Python rules (`Filename:`) are not supported yet; write the logic as `Condition:`"),
-            ("InlineFilters", spec.inline_filters.is_some(), "`InlineFilters` are not supported yet; add the filter to `Condition:` with `and`"),
-            ("AlertContext", spec.alert_context.is_some(), "`AlertContext` is not supported yet; use `OutputFields` to carry fields into the alert"),
-            ("DynamicSeverities", spec.dynamic_severities.is_some(), "`DynamicSeverities` are not supported yet; split the rule by severity"),
+            (
+                "Detection",
+                spec.detection.is_some(),
+                "Panther Simple Detections (`Detection:`) are not supported yet; write the logic as `Condition:`",
+            ),
+            (
+                "Filename",
+                spec.filename.is_some(),
+                "Python rules (`Filename:`) are not supported yet; write the logic as `Condition:`",
+            ),
+            (
+                "InlineFilters",
+                spec.inline_filters.is_some(),
+                "`InlineFilters` are not supported yet; add the filter to `Condition:` with `and`",
+            ),
+            (
+                "AlertContext",
+                spec.alert_context.is_some(),
+                "`AlertContext` is not supported yet; use `OutputFields` to carry fields into the alert",
+            ),
+            (
+                "DynamicSeverities",
+                spec.dynamic_severities.is_some(),
+                "`DynamicSeverities` are not supported yet; split the rule by severity",
+            ),
         ];
         for (name, is_present, message) in present {
             if is_present {
@@ -263,14 +321,20 @@ impl Checker<'_> {
         let texts: Vec<(Vec<Step>, &str)> = match &spec.condition {
             None => {
                 if spec.detection.is_none() && spec.filename.is_none() {
-                    self.report(Some(Pos { line: 1, col: 1 }), "the rule has no logic; add `Condition:` (or Panther's `Detection:` / `Filename:`)".into());
+                    self.report(
+                        Some(Pos { line: 1, col: 1 }),
+                        "the rule has no logic; add `Condition:` (or Panther's `Detection:` / `Filename:`)".into(),
+                    );
                 }
                 return Expr::And(Vec::new());
             }
             Some(OneOrMany::One(text)) => vec![(vec![key("Condition")], text.as_str())],
             Some(OneOrMany::Many(texts)) => {
                 if texts.is_empty() {
-                    self.at_value(&[key("Condition")], "`Condition` is an empty list; give at least one condition".into());
+                    self.at_value(
+                        &[key("Condition")],
+                        "`Condition` is an empty list; give at least one condition".into(),
+                    );
                 }
                 texts.iter().enumerate().map(|(i, t)| (vec![key("Condition"), Step::Index(i)], t.as_str())).collect()
             }
@@ -335,10 +399,20 @@ impl Checker<'_> {
         for (i, spec) in specs.into_iter().enumerate() {
             let at = [key("Tests"), Step::Index(i)];
             if let Some(first) = names.insert(spec.name.clone(), i) {
-                self.at_value(&[key("Tests"), Step::Index(i), key("Name")], format!("test `{}` is already defined (test {}); give each test its own Name", spec.name, first + 1));
+                self.at_value(
+                    &[key("Tests"), Step::Index(i), key("Name")],
+                    format!(
+                        "test `{}` is already defined (test {}); give each test its own Name",
+                        spec.name,
+                        first + 1
+                    ),
+                );
             }
             if spec.mocks.is_some() {
-                self.at_key(&[key("Tests"), Step::Index(i), key("Mocks")], "`Mocks` only apply to Python rules; remove it".into());
+                self.at_key(
+                    &[key("Tests"), Step::Index(i), key("Mocks")],
+                    "`Mocks` only apply to Python rules; remove it".into(),
+                );
             }
             let log_at: Vec<Step> = at.iter().cloned().chain([key("Log")]).collect();
             let Some(log_json) = self.test_log(&log_at, &spec.log) else { continue };

@@ -50,10 +50,7 @@ impl KeyPath {
     pub fn parse(text: &str) -> Result<KeyPath, PathError> {
         let (path, end) = parse_prefix(text, 0)?;
         if end != text.len() {
-            return Err(PathError {
-                offset: end,
-                message: format!("unexpected `{}` in key path", &text[end..]),
-            });
+            return Err(PathError { offset: end, message: format!("unexpected `{}` in key path", &text[end..]) });
         }
         Ok(path)
     }
@@ -80,16 +77,15 @@ pub fn parse_prefix(text: &str, start: usize) -> Result<(KeyPath, usize), PathEr
                 pos = next;
             }
             Some('[') => {
-                let close = text[pos..].find(']').map(|i| pos + i).ok_or_else(|| PathError {
-                    offset: pos,
-                    message: "unclosed `[` in key path".into(),
-                })?;
+                let close = text[pos..]
+                    .find(']')
+                    .map(|i| pos + i)
+                    .ok_or_else(|| PathError { offset: pos, message: "unclosed `[` in key path".into() })?;
                 let inner = text[pos + 1..close].trim();
                 if inner == "*" {
                     return Err(PathError {
                         offset: pos,
-                        message: "`[*]` projections are not supported yet; index one element, e.g. `[0]`"
-                            .into(),
+                        message: "`[*]` projections are not supported yet; index one element, e.g. `[0]`".into(),
                     });
                 }
                 let index = inner.parse::<usize>().map_err(|_| PathError {
@@ -108,20 +104,13 @@ pub fn parse_prefix(text: &str, start: usize) -> Result<(KeyPath, usize), PathEr
 fn parse_key(text: &str, start: usize) -> Result<(String, usize), PathError> {
     let rest = &text[start..];
     if rest.starts_with('"') {
-        let end = quoted_end(rest).ok_or_else(|| PathError {
-            offset: start,
-            message: "unterminated quoted key".into(),
-        })?;
-        let key: String = serde_json::from_str(&rest[..end]).map_err(|e| PathError {
-            offset: start,
-            message: format!("bad quoted key: {e}"),
-        })?;
+        let end =
+            quoted_end(rest).ok_or_else(|| PathError { offset: start, message: "unterminated quoted key".into() })?;
+        let key: String = serde_json::from_str(&rest[..end])
+            .map_err(|e| PathError { offset: start, message: format!("bad quoted key: {e}") })?;
         return Ok((key, start + end));
     }
-    let len = rest
-        .char_indices()
-        .find(|&(_, c)| !is_bare_key_char(c))
-        .map_or(rest.len(), |(i, _)| i);
+    let len = rest.char_indices().find(|&(_, c)| !is_bare_key_char(c)).map_or(rest.len(), |(i, _)| i);
     if len == 0 {
         let found = rest.chars().next().map_or("end of input".to_string(), |c| format!("`{c}`"));
         return Err(PathError {
@@ -182,10 +171,7 @@ mod tests {
             KeyPath::parse("identity.roles[1]").unwrap().segments,
             vec![key("identity"), key("roles"), Segment::Index(1)]
         );
-        assert_eq!(
-            KeyPath::parse(r#""addr.remote""#).unwrap().segments,
-            vec![key("addr.remote")]
-        );
+        assert_eq!(KeyPath::parse(r#""addr.remote""#).unwrap().segments, vec![key("addr.remote")]);
         assert_eq!(
             KeyPath::parse(r#"server_labels."teleport.internal/resource-id""#).unwrap().segments,
             vec![key("server_labels"), key("teleport.internal/resource-id")]

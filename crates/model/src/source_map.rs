@@ -1,5 +1,5 @@
 //! Where each node of a YAML document stands, so that errors found after deserialisation can
-//! name `file:line:col`. serde_yaml gives no positions for values it parsed successfully.
+//! name `file:line:col`. `serde_yaml` gives no positions for values it parsed successfully.
 
 use std::collections::HashMap;
 
@@ -40,7 +40,7 @@ enum Frame {
 }
 
 impl SourceMap {
-    /// Indexes `source`; a document that does not parse yields an empty map (serde_yaml reports
+    /// Indexes `source`; a document that does not parse yields an empty map (`serde_yaml` reports
     /// the syntax error itself, with its position).
     pub fn new(source: &str) -> SourceMap {
         let mut map = SourceMap::default();

@@ -7,7 +7,10 @@ use crate::path::{self, KeyPath};
 pub enum Part {
     Text(String),
     /// `{path}` or `{path:-default}`.
-    Field { path: KeyPath, default: Option<String> },
+    Field {
+        path: KeyPath,
+        default: Option<String>,
+    },
 }
 
 /// A parsed template.
@@ -36,7 +39,10 @@ impl Template {
                 literal.push_str(&rest[..1]);
                 pos += 2;
             } else if rest.starts_with('}') {
-                return Err(TemplateError { offset: pos, message: "unmatched `}` (write `}}` for a literal brace)".into() });
+                return Err(TemplateError {
+                    offset: pos,
+                    message: "unmatched `}` (write `}}` for a literal brace)".into(),
+                });
             } else if rest.starts_with('{') {
                 if !literal.is_empty() {
                     parts.push(Part::Text(std::mem::take(&mut literal)));
@@ -68,24 +74,20 @@ impl Template {
 /// `{path}` or `{path:-default}` starting at the `{` at byte `open`.
 fn parse_field(text: &str, open: usize) -> Result<(Part, usize), TemplateError> {
     let path_start = open + 1;
-    let (path, after) = path::parse_prefix(text, path_start)
-        .map_err(|e| TemplateError { offset: e.offset, message: e.message })?;
+    let (path, after) =
+        path::parse_prefix(text, path_start).map_err(|e| TemplateError { offset: e.offset, message: e.message })?;
     let rest = &text[after..];
     if let Some(default_text) = rest.strip_prefix(":-") {
-        let close = default_text.find('}').ok_or_else(|| TemplateError {
-            offset: open,
-            message: "unclosed `{` in template".into(),
-        })?;
+        let close = default_text
+            .find('}')
+            .ok_or_else(|| TemplateError { offset: open, message: "unclosed `{` in template".into() })?;
         let default = default_text[..close].to_string();
         return Ok((Part::Field { path, default: Some(default) }, after + 2 + close + 1));
     }
     if rest.starts_with('}') {
         return Ok((Part::Field { path, default: None }, after + 1));
     }
-    Err(TemplateError {
-        offset: after,
-        message: "expected `}` or `:-default` after the key path in `{...}`".into(),
-    })
+    Err(TemplateError { offset: after, message: "expected `}` or `:-default` after the key path in `{...}`".into() })
 }
 
 #[cfg(test)]

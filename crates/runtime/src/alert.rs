@@ -59,9 +59,7 @@ pub struct Alert {
 /// then dedup string. `files` names the file indices of the matches.
 pub fn build_alerts(rules: &[Rule], files: &[String], mut matches: Vec<Match>) -> Vec<Alert> {
     matches.retain(|m| rules[m.rule].create_alert);
-    matches.sort_by(|a, b| {
-        (a.rule, &a.dedup, a.time, a.file, a.line).cmp(&(b.rule, &b.dedup, b.time, b.file, b.line))
-    });
+    matches.sort_by(|a, b| (a.rule, &a.dedup, a.time, a.file, a.line).cmp(&(b.rule, &b.dedup, b.time, b.file, b.line)));
     let mut alerts = Vec::new();
     let mut window: Vec<Match> = Vec::new();
     for m in matches {
@@ -70,14 +68,12 @@ pub fn build_alerts(rules: &[Rule], files: &[String], mut matches: Vec<Match>) -
             first.rule == m.rule && first.dedup == m.dedup && within(first.time, m.time, period)
         });
         if !same_window {
-            alerts.extend(close_window(rules, files, std::mem::take(&mut window)));
+            alerts.extend(close_window(rules, files, &std::mem::take(&mut window)));
         }
         window.push(m);
     }
-    alerts.extend(close_window(rules, files, window));
-    alerts.sort_by(|a, b| {
-        (&a.first_event_time, a.rule_id, &a.dedup).cmp(&(&b.first_event_time, b.rule_id, &b.dedup))
-    });
+    alerts.extend(close_window(rules, files, &window));
+    alerts.sort_by(|a, b| (&a.first_event_time, a.rule_id, &a.dedup).cmp(&(&b.first_event_time, b.rule_id, &b.dedup)));
     alerts
 }
 
@@ -91,7 +87,7 @@ fn within(start: Option<Timestamp>, time: Option<Timestamp>, period: SignedDurat
     }
 }
 
-fn close_window(rules: &[Rule], files: &[String], window: Vec<Match>) -> Option<Alert> {
+fn close_window(rules: &[Rule], files: &[String], window: &[Match]) -> Option<Alert> {
     let first = window.first()?;
     let rule = &rules[first.rule];
     if window.len() < rule.threshold as usize {
@@ -101,7 +97,7 @@ fn close_window(rules: &[Rule], files: &[String], window: Vec<Match>) -> Option<
     let start = first.time.map(|t| t.to_string());
     let id_input = format!("{}\0{}\0{}", rule.id, first.dedup, start.as_deref().unwrap_or("untimed"));
     let mut summary_attributes: BTreeMap<&'static str, BTreeMap<String, u64>> = BTreeMap::new();
-    for m in &window {
+    for m in window {
         for (name, value) in &m.summary {
             *summary_attributes.entry(name).or_default().entry(value.clone()).or_default() += 1;
         }

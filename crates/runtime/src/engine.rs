@@ -79,15 +79,12 @@ impl Engine {
         let event = Event::parse(&self.rule_set.schema, text)?;
         self.stats.events += 1;
         let own_time = event.get(&self.log_type.time).and_then(time::parse);
-        let time = match own_time {
-            Some(t) => {
-                self.last_time[file] = Some(t);
-                Some(t)
-            }
-            None => {
-                self.stats.time_fallbacks += 1;
-                self.last_time[file]
-            }
+        let time = if let Some(t) = own_time {
+            self.last_time[file] = Some(t);
+            Some(t)
+        } else {
+            self.stats.time_fallbacks += 1;
+            self.last_time[file]
         };
         for &index in &self.active {
             let rule = &self.rule_set.rules[index];
@@ -134,9 +131,9 @@ fn fields_json(rule: &Rule, event: &Event) -> Vec<(&'static str, serde_json::Val
     rule.output_fields
         .iter()
         .map(|f| {
-            let value = event.get(&f.path).map_or(serde_json::Value::Null, |v| {
-                serde_json::to_value(v).expect("a Value always converts to JSON")
-            });
+            let value = event
+                .get(&f.path)
+                .map_or(serde_json::Value::Null, |v| serde_json::to_value(v).expect("a Value always converts to JSON"));
             (f.name, value)
         })
         .collect()

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use crate::value::{CowStr, Value};
 
@@ -40,11 +40,12 @@ pub struct Event<'a> {
     folded: Vec<Option<Value<'a>>>,
 }
 
-/// Why a line is not an event.
+/// Why a line is not an event: bad JSON, or JSON that is not one object.
 #[derive(Debug, thiserror::Error)]
-pub enum EventError {
-    #[error("not valid JSON: {0}")]
-    Json(#[from] serde_json::Error),
+#[error("{} {source}", if .source.is_data() { "not an event object:" } else { "malformed JSON:" })]
+pub struct EventError {
+    #[from]
+    source: serde_json::Error,
 }
 
 impl<'a> Event<'a> {
@@ -120,10 +121,6 @@ impl<'de> Visitor<'de> for EventSeed<'_, '_, 'de> {
         }
         Ok(())
     }
-
-    fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
-        Err(de::Error::custom("the line is a JSON array, not an event object"))
-    }
 }
 
 #[cfg(test)]
@@ -151,7 +148,8 @@ pub(crate) mod tests {
     #[test]
     fn keeps_only_schema_keys_with_case_insensitive_fallback() {
         let schema = schema();
-        let event = Event::parse(&schema, r#"{"USER": "a", "other": {"deep": [1]}, "argv": ["-v"], "user": "b"}"#).unwrap();
+        let event =
+            Event::parse(&schema, r#"{"USER": "a", "other": {"deep": [1]}, "argv": ["-v"], "user": "b"}"#).unwrap();
         assert_eq!(event.slot(0).and_then(Value::as_str), Some("b"));
         assert_eq!(event.slot(1).and_then(Value::as_str), Some("a"));
         let argv0 = Path { slot: 2, rest: &[Seg::Index(0)] };

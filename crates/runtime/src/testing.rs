@@ -27,13 +27,19 @@ pub fn check(rule_set: &RuleSet, rule: &Rule, case: &TestCase) -> Result<(), Str
     for (what, expected, actual) in pinned {
         if let Some(expected) = expected {
             if expected != actual {
-                return Err(format!("rule {} test {:?}: expected {what} {expected:?}, got {actual:?}", rule.id, case.name));
+                return Err(format!(
+                    "rule {} test {:?}: expected {what} {expected:?}, got {actual:?}",
+                    rule.id, case.name
+                ));
             }
         }
     }
     if let Some(expected) = case.expected_severity {
         if expected != rule.severity {
-            return Err(format!("rule {} test {:?}: expected severity {expected:?}, got {:?}", rule.id, case.name, rule.severity));
+            return Err(format!(
+                "rule {} test {:?}: expected severity {expected:?}, got {:?}",
+                rule.id, case.name, rule.severity
+            ));
         }
     }
     Ok(())

@@ -49,7 +49,9 @@ impl fmt::Display for Number {
         match self {
             Number::Int(i) => write!(f, "{i}"),
             Number::UInt(u) => write!(f, "{u}"),
-            Number::Float(x) => write!(f, "{}", serde_json::Number::from_f64(*x).map_or("null".into(), |n| n.to_string())),
+            Number::Float(x) => {
+                write!(f, "{}", serde_json::Number::from_f64(*x).map_or("null".into(), |n| n.to_string()))
+            }
         }
     }
 }
@@ -121,11 +123,7 @@ impl<'a> Value<'a> {
 
 /// Case-insensitive key comparison by Unicode lower case, without allocating for ASCII keys.
 pub fn keys_match_folded(a: &str, b: &str) -> bool {
-    if a.is_ascii() && b.is_ascii() {
-        a.eq_ignore_ascii_case(b)
-    } else {
-        a.to_lowercase() == b.to_lowercase()
-    }
+    if a.is_ascii() && b.is_ascii() { a.eq_ignore_ascii_case(b) } else { a.to_lowercase() == b.to_lowercase() }
 }
 
 impl Serialize for Value<'_> {

@@ -21,10 +21,9 @@ pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
     let expr = parser.or()?;
     parser.skip_space();
     if parser.pos < text.len() {
-        return Err(parser.error(format!(
-            "expected `and`, `or` or the end of the condition, found `{}`",
-            parser.word_ahead()
-        )));
+        return Err(
+            parser.error(format!("expected `and`, `or` or the end of the condition, found `{}`", parser.word_ahead()))
+        );
     }
     Ok(expr)
 }
@@ -51,15 +50,8 @@ impl<'t> Parser<'t> {
     /// The word (or single punctuation character) at the cursor, for messages.
     fn word_ahead(&self) -> &str {
         let rest = self.rest();
-        let len = rest
-            .char_indices()
-            .find(|&(_, c)| !path::is_bare_key_char(c))
-            .map_or(rest.len(), |(i, _)| i);
-        if len > 0 {
-            &rest[..len]
-        } else {
-            rest.chars().next().map_or("end of condition", |c| &rest[..c.len_utf8()])
-        }
+        let len = rest.char_indices().find(|&(_, c)| !path::is_bare_key_char(c)).map_or(rest.len(), |(i, _)| i);
+        if len > 0 { &rest[..len] } else { rest.chars().next().map_or("end of condition", |c| &rest[..c.len_utf8()]) }
     }
 
     /// Consumes `keyword` if it stands at the cursor as a whole word.
@@ -118,7 +110,9 @@ impl<'t> Parser<'t> {
     fn predicate(&mut self) -> Result<Expr, SyntaxError> {
         self.skip_space();
         if self.pos == self.text.len() {
-            return Err(self.error("expected a predicate such as `program eq \"nmap\"`, found the end of the condition".into()));
+            return Err(
+                self.error("expected a predicate such as `program eq \"nmap\"`, found the end of the condition".into())
+            );
         }
         let (path, end) = path::parse_prefix(self.text, self.pos)
             .map_err(|e| SyntaxError { offset: e.offset, message: e.message })?;
@@ -152,8 +146,7 @@ impl<'t> Parser<'t> {
         let start = self.pos;
         let literal = self.literal()?;
         let fits = match (kind, &literal) {
-            (OperandKind::Any, _) => true,
-            (OperandKind::String, Literal::String(_)) => true,
+            (OperandKind::Any, _) | (OperandKind::String, Literal::String(_)) => true,
             (OperandKind::List, Literal::List(items)) => !items.iter().any(|i| matches!(i, Literal::List(_))),
             (OperandKind::Scalar, l) => !matches!(l, Literal::List(_)),
             _ => false,
@@ -174,8 +167,8 @@ impl<'t> Parser<'t> {
         let rest = self.rest();
         if rest.starts_with('"') {
             let end = path::quoted_end(rest).ok_or_else(|| self.error("unterminated string".into()))?;
-            let value: String = serde_json::from_str(&rest[..end])
-                .map_err(|e| self.error(format!("bad string literal: {e}")))?;
+            let value: String =
+                serde_json::from_str(&rest[..end]).map_err(|e| self.error(format!("bad string literal: {e}")))?;
             self.pos += end;
             return Ok(Literal::String(value));
         }
@@ -194,7 +187,8 @@ impl<'t> Parser<'t> {
                 }
             }
         }
-        for (word, literal) in [("true", Literal::Bool(true)), ("false", Literal::Bool(false)), ("null", Literal::Null)] {
+        for (word, literal) in [("true", Literal::Bool(true)), ("false", Literal::Bool(false)), ("null", Literal::Null)]
+        {
             if self.keyword(word) {
                 return Ok(literal);
             }

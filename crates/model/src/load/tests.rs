@@ -2,7 +2,8 @@ use super::*;
 use crate::ir::Op;
 use crate::rule::Severity;
 
-const MINIMAL: &str = "AnalysisType: rule\nRuleID: Test.Rule\nEnabled: true\nLogTypes: [Gravitational.TeleportAudit]\nSeverity: Low\n";
+const MINIMAL: &str =
+    "AnalysisType: rule\nRuleID: Test.Rule\nEnabled: true\nLogTypes: [Gravitational.TeleportAudit]\nSeverity: Low\n";
 
 fn errors(source: &str) -> Vec<String> {
     load_rule("rules/t.yml", "t.yml", source).unwrap_err().iter().map(ToString::to_string).collect()
@@ -31,7 +32,12 @@ fn loads_the_seed_rule_with_every_key() {
     let names: Vec<_> = rule.tests.iter().map(|t| (t.name.as_str(), t.expected_result)).collect();
     assert_eq!(
         names,
-        [("Echo command", false), ("Nmap with no args", false), ("Nmap with args", true), ("Nmap running from crontab", true)]
+        [
+            ("Echo command", false),
+            ("Nmap with no args", false),
+            ("Nmap with args", true),
+            ("Nmap running from crontab", true)
+        ]
     );
     assert!(rule.tests[2].log_json.contains(r#""argv":["-v","-iR","100000","-Pn","-p","80"]"#));
 }
@@ -41,10 +47,17 @@ fn condition_syntax_errors_point_into_the_string() {
     let source = format!("{MINIMAL}Condition:\n  - event eq \"x\"\n  - program eqq \"nmap\"\n");
     assert_eq!(
         errors(&source),
-        ["rules/t.yml:8:13: bad condition: expected an operator after `program`, found `eqq` (did you mean `eq`?); operators: eq, ne, in, not_in, contains, not_contains, starts_with, ends_with, is_null, is_not_null, exists, not_exists"]
+        [
+            "rules/t.yml:8:13: bad condition: expected an operator after `program`, found `eqq` (did you mean `eq`?); operators: eq, ne, in, not_in, contains, not_contains, starts_with, ends_with, is_null, is_not_null, exists, not_exists"
+        ]
     );
     let quoted = format!("{MINIMAL}Condition: 'a in \"x\"'\n");
-    assert_eq!(errors(&quoted), ["rules/t.yml:6:18: bad condition: `in` takes a list of strings, numbers, booleans or null, e.g. `[\"nmap\", \"arp\"]`, found `\"x\"`"]);
+    assert_eq!(
+        errors(&quoted),
+        [
+            "rules/t.yml:6:18: bad condition: `in` takes a list of strings, numbers, booleans or null, e.g. `[\"nmap\", \"arp\"]`, found `\"x\"`"
+        ]
+    );
 }
 
 #[test]
@@ -52,7 +65,9 @@ fn unknown_keys_suggest_the_nearest_key() {
     let source = format!("{MINIMAL}Condtion: a exists\n");
     assert_eq!(
         errors(&source),
-        ["rules/t.yml:6:1: unknown key `Condtion` (did you mean `Condition`?); see RULES.md section 1 for the keys of a rule"]
+        [
+            "rules/t.yml:6:1: unknown key `Condtion` (did you mean `Condition`?); see RULES.md section 1 for the keys of a rule"
+        ]
     );
 }
 
@@ -88,14 +103,18 @@ fn unsupported_keys_are_errors_not_silently_ignored() {
     let source = format!("{MINIMAL}Detection:\n  - Key: a\n    Condition: Exists\n");
     assert_eq!(
         errors(&source),
-        ["rules/t.yml:6:1: Panther Simple Detections (`Detection:`) are not supported yet; write the logic as `Condition:`"]
+        [
+            "rules/t.yml:6:1: Panther Simple Detections (`Detection:`) are not supported yet; write the logic as `Condition:`"
+        ]
     );
     assert!(errors(MINIMAL)[0].contains("the rule has no logic"));
 }
 
 #[test]
 fn test_logs_may_be_json_strings_with_trailing_commas() {
-    let source = format!("{MINIMAL}Condition: a exists\nTests:\n  - Name: t\n    ExpectedResult: true\n    Log: '{{\"a\": [1, 2,], \"b\": \"x\",}}'\n");
+    let source = format!(
+        "{MINIMAL}Condition: a exists\nTests:\n  - Name: t\n    ExpectedResult: true\n    Log: '{{\"a\": [1, 2,], \"b\": \"x\",}}'\n"
+    );
     let rule = load_rule("rules/t.yml", "t.yml", &source).unwrap();
     assert_eq!(rule.tests[0].log_json, r#"{"a":[1,2],"b":"x"}"#);
     let Expr::Predicate(p) = &rule.condition else { panic!() };
@@ -106,7 +125,9 @@ fn test_logs_may_be_json_strings_with_trailing_commas() {
 fn duplicate_rule_ids_and_test_names_are_errors() {
     let dir = std::env::temp_dir().join(format!("vigil-dup-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("x")).unwrap();
-    let body = format!("{MINIMAL}Condition: a exists\nTests:\n  - {{Name: t, ExpectedResult: true, Log: {{a: 1}}}}\n  - {{Name: t, ExpectedResult: false, Log: {{b: 1}}}}\n");
+    let body = format!(
+        "{MINIMAL}Condition: a exists\nTests:\n  - {{Name: t, ExpectedResult: true, Log: {{a: 1}}}}\n  - {{Name: t, ExpectedResult: false, Log: {{b: 1}}}}\n"
+    );
     std::fs::write(dir.join("x/a.yml"), &body).unwrap();
     std::fs::write(dir.join("x/b.yml"), MINIMAL.to_string() + "Condition: a exists\n").unwrap();
     let files = rule_files(&dir).unwrap();
@@ -118,7 +139,9 @@ fn duplicate_rule_ids_and_test_names_are_errors() {
         errs,
         [
             format!("{label}/x/a.yml:9:12: test `t` is already defined (test 1); give each test its own Name"),
-            format!("{label}/x/b.yml:1:1: RuleID `Test.Rule` is already used by {label}/x/a.yml; every rule needs its own RuleID"),
+            format!(
+                "{label}/x/b.yml:1:1: RuleID `Test.Rule` is already used by {label}/x/a.yml; every rule needs its own RuleID"
+            ),
         ]
     );
 }
