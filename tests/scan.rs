@@ -206,3 +206,36 @@ fn a_missing_file_is_reported_and_the_other_inputs_still_scanned() {
     assert!(err.contains("vigil: no/such/file.jsonl: cannot open: No such file or directory"), "{err}");
     assert_eq!(alerts(&output).len(), 2);
 }
+
+#[test]
+fn an_event_without_a_usable_time_takes_the_previous_time_of_its_file() {
+    let untimed = nmap_event("not a time", "alice");
+    let lines = [
+        untimed.clone(),
+        nmap_event("2024-01-01T10:00:00Z", "alice"),
+        untimed.clone(),
+        nmap_event("2024-01-01T12:00:00Z", "alice"),
+        untimed,
+    ]
+    .join("\n");
+    let output = vigil(&["scan", "-"], Some(lines.as_bytes()));
+    let got: Vec<(String, u64, Vec<String>)> = alerts(&output)
+        .iter()
+        .map(|a| {
+            let (_, _, _, first, _, count, sources) = key_fields(a);
+            (first, count, sources)
+        })
+        .collect();
+    let sources = |lines: &[u32]| lines.iter().map(|l| format!("-:{l}")).collect::<Vec<_>>();
+    assert_eq!(
+        got,
+        [
+            ("null".to_string(), 1, sources(&[1])),
+            ("2024-01-01T10:00:00Z".to_string(), 2, sources(&[2, 3])),
+            ("2024-01-01T12:00:00Z".to_string(), 2, sources(&[4, 5])),
+        ],
+        "{}",
+        stderr(&output)
+    );
+    assert!(stderr(&output).contains("5 matches, 3 alerts, 3 events without a usable time"), "{}", stderr(&output));
+}

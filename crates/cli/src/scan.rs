@@ -48,7 +48,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         eprintln!("vigil: ... and {} more input problems not shown", bad.unshown());
     }
     eprintln!(
-        "vigil: {} files, {} lines, {} events, {} malformed, {} not UTF-8, {} too long, {} unreadable inputs, {} matches, {} alerts in {seconds:.2}s ({events_per_s:.0} events/s, {mb_per_s:.1} MB/s)",
+        "vigil: {} files, {} lines, {} events, {} malformed, {} not UTF-8, {} too long, {} unreadable inputs, {} matches, {} alerts, {} events without a usable time in {seconds:.2}s ({events_per_s:.0} events/s, {mb_per_s:.1} MB/s)",
         inputs.len(),
         totals.lines,
         stats.events,
@@ -58,6 +58,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         bad.count(Problem::Unreadable),
         stats.matches,
         alerts.len(),
+        stats.time_fallbacks,
     );
     Ok(if bad.count(Problem::Unreadable) > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }

@@ -41,3 +41,72 @@ pub fn dedup(rule: &Rule, event: &Event, title: &str) -> String {
     }
     format!("defaultDedupString:{}", rule.id)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::tests::schema;
+    use crate::event::{Path, Seg};
+    use crate::rule::Severity;
+
+    const USER: Field = Field { name: "user", path: Path { slot: 0, rest: &[] }, placeholder: "<UNKNOWN_USER>" };
+    const ARGV0: Field =
+        Field { name: "argv[0]", path: Path { slot: 2, rest: &[Seg::Index(0)] }, placeholder: "<UNKNOWN_ARGV>" };
+
+    fn rule(title: Option<&'static [Part]>, group_by: &'static [Field]) -> Rule {
+        Rule {
+            id: "T.Rule",
+            file: "t.yml",
+            display_name: None,
+            enabled: true,
+            log_types: &[],
+            severity: Severity::Low,
+            description: None,
+            reference: None,
+            runbook: None,
+            tags: &[],
+            reports: &[],
+            dedup_period_minutes: 60,
+            threshold: 1,
+            create_alert: true,
+            title,
+            group_by,
+            summary_attributes: &[],
+            output_fields: &[],
+            matcher: |_| true,
+            tests: &[],
+        }
+    }
+
+    const TITLE: &[Part] = &[
+        Part::Text("by "),
+        Part::Field { field: USER, default: None },
+        Part::Text(" / "),
+        Part::Field { field: ARGV0, default: Some("no args") },
+    ];
+
+    fn render(json: &str, rule: &Rule) -> (String, String) {
+        let schema = schema();
+        let event = Event::parse(&schema, json).unwrap();
+        let title = title(rule, &event);
+        let dedup = dedup(rule, &event, &title);
+        (title, dedup)
+    }
+
+    #[test]
+    fn titles_render_values_placeholders_and_defaults() {
+        let with_title = rule(Some(TITLE), &[]);
+        assert_eq!(render(r#"{"user": "ann", "argv": ["-v"]}"#, &with_title).0, "by ann / -v");
+        assert_eq!(render(r#"{"argv": []}"#, &with_title).0, "by <UNKNOWN_USER> / no args");
+        assert_eq!(render(r#"{"user": null, "argv": [{"a": 1}]}"#, &with_title).0, r#"by null / {"a":1}"#);
+        let plain = rule(None, &[]);
+        assert_eq!(render("{}", &plain).0, "T.Rule");
+    }
+
+    #[test]
+    fn dedup_is_group_by_else_title_else_panthers_default() {
+        assert_eq!(render(r#"{"user": "ann"}"#, &rule(Some(TITLE), &[USER, ARGV0])).1, "ann:<UNKNOWN_ARGV>");
+        assert_eq!(render(r#"{"user": "ann"}"#, &rule(Some(TITLE), &[])).1, "by ann / no args");
+        assert_eq!(render(r#"{"user": "ann"}"#, &rule(None, &[])).1, "defaultDedupString:T.Rule");
+    }
+}

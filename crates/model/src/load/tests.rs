@@ -154,3 +154,12 @@ fn attack_ids_accept_techniques_and_sub_techniques() {
         assert!(!is_attack_id(bad), "{bad}");
     }
 }
+
+#[test]
+fn yaml_1_2_scalars_yes_and_no_are_strings_not_booleans() {
+    let source = MINIMAL.replace("Enabled: true", "Enabled: yes") + "Condition: a exists\n";
+    let err = &errors(&source)[0];
+    assert!(err.starts_with("rules/t.yml:3:10: Enabled: invalid type: string \"yes\", expected a boolean"), "{err}");
+    let upper = MINIMAL.replace("Enabled: true", "Enabled: TRUE") + "Condition: a exists\n";
+    assert!(load_rule("rules/t.yml", "t.yml", &upper).unwrap().enabled);
+}
