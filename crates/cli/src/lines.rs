@@ -33,10 +33,9 @@ pub fn read_line(reader: &mut dyn BufRead, buf: &mut Vec<u8>, max: usize) -> io:
             None => (available, false),
         };
         total += chunk.len() as u64;
-        if buf.len() + chunk.len() <= max {
+        // Past the limit the line is only counted, never kept.
+        if total <= max as u64 {
             buf.extend_from_slice(chunk);
-        } else {
-            buf.clear();
         }
         let consumed = chunk.len() + usize::from(found_newline);
         reader.consume(consumed);
@@ -48,6 +47,7 @@ pub fn read_line(reader: &mut dyn BufRead, buf: &mut Vec<u8>, max: usize) -> io:
         return Ok(Line::End);
     }
     if total > max as u64 {
+        buf.clear();
         return Ok(Line::TooLong(total));
     }
     if buf.last() == Some(&b'\r') {
