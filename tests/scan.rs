@@ -153,17 +153,22 @@ fn bad_lines_are_reported_with_file_and_line_and_the_run_goes_on() {
     assert!(output.status.success(), "{err}");
     let shown = path.display();
     assert!(
-        err.contains(&format!("vigil: {shown}:1: malformed JSON: EOF while parsing a value at line 1 column 40")),
+        err.contains(&format!("vigil: {shown}:1: malformed JSON: EOF while parsing a value at column 40")),
         "{err}"
     );
     assert!(
         err.contains(&format!("vigil: {shown}:2: not UTF-8: invalid utf-8 sequence of 1 bytes from index 0")),
         "{err}"
     );
-    assert!(err.contains(&format!("vigil: {shown}:3: not an event object: invalid type: sequence, expected an event: a JSON object at line 1 column 0")), "{err}");
+    assert!(
+        err.contains(&format!(
+            "vigil: {shown}:3: not an event object: invalid type: sequence, expected an event: a JSON object"
+        )),
+        "{err}"
+    );
     assert!(
         err.contains(
-            "5 lines, 1 events, 2 malformed, 1 not UTF-8, 0 too long, 0 unreadable inputs, 1 matches, 1 alerts"
+            "5 lines, 1 events, 2 malformed, 1 not UTF-8, 0 too long, 0 unrepresentable values, 0 unreadable inputs, 1 matches, 1 alerts"
         ),
         "{err}"
     );
@@ -190,7 +195,7 @@ fn gzip_and_directories_are_read_in_sorted_order_and_truncation_is_reported() {
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(users, ["amy", "bob", "cat"], "{err}");
     assert_eq!(output.status.code(), Some(2), "a truncated input is an input error: {err}");
-    assert!(err.contains("c.gz: read failed after line 1, the rest of this input is skipped"), "{err}");
+    assert!(err.contains("c.gz: read failed after line 1; nothing after it is scanned"), "{err}");
     assert!(err.contains("3 files, 3 lines, 3 events"), "{err}");
 }
 
@@ -238,4 +243,70 @@ fn an_event_without_a_usable_time_takes_the_previous_time_of_its_file() {
         stderr(&output)
     );
     assert!(stderr(&output).contains("5 matches, 3 alerts, 3 events without a usable time"), "{}", stderr(&output));
+}
+
+#[test]
+fn a_closed_stderr_does_not_stop_the_scan() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(["scan", "data/teleport/samples.jsonl", "no/such/file"])
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "the missing file still counts");
+    assert_eq!(alerts(&output).len(), 2);
+}
+
+#[test]
+fn each_file_is_read_once_however_it_is_named_and_in_any_order() {
+    let spellings = ["data/teleport/samples.jsonl", "./data/teleport/samples.jsonl", "data//teleport/samples.jsonl"];
+    let forward = vigil(&[&["scan"][..], &spellings].concat(), None);
+    let mut reversed_spellings = spellings;
+    reversed_spellings.reverse();
+    let reversed = vigil(&[&["scan"][..], &reversed_spellings].concat(), None);
+    assert!(stderr(&forward).contains("1 files, 41 lines"), "{}", stderr(&forward));
+    assert_eq!(forward.stdout, reversed.stdout);
+    assert_eq!(alerts(&forward)[0]["sources"], serde_json::json!(["./data/teleport/samples.jsonl:32"]));
+}
+
+#[test]
+fn links_in_directories_are_followed_and_odd_entries_reported() {
+    let dir = scratch("links");
+    std::fs::write(dir.join("real.jsonl"), nmap_event("2024-01-01T00:00:00Z", "amy") + "\n").unwrap();
+    std::os::unix::fs::symlink(root().join("data/teleport/samples.jsonl"), dir.join("linked.jsonl")).unwrap();
+    std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("broken.jsonl")).unwrap();
+    let output = vigil(&["scan", dir.to_str().unwrap()], None);
+    let err = stderr(&output);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(err.contains("broken.jsonl: cannot read: "), "{err}");
+    assert!(err.contains("2 files, 42 lines"), "{err}");
+    assert_eq!(alerts(&output).len(), 3);
+}
+
+#[test]
+fn a_value_vigil_cannot_hold_is_reported_and_the_event_still_scanned() {
+    let lines = [
+        "\u{feff}{}",
+        r#"{"program":"nmap","user":"a","cluster_name":1e400,"time":"2024-01-01T00:00:00Z","other":1e400}"#,
+    ];
+    let output = vigil(&["scan", "-"], Some(lines.join("\n").as_bytes()));
+    let err = stderr(&output);
+    assert!(err.contains("vigil: -:2: `cluster_name`: number out of range; scanned as if absent"), "{err}");
+    assert!(err.contains("2 events, 0 malformed, 0 not UTF-8, 0 too long, 1 unrepresentable values"), "{err}");
+    assert_eq!(alerts(&output)[0]["output_fields"]["cluster_name"], Value::Null);
+}
+
+#[test]
+fn alerts_are_ordered_by_event_time_not_by_its_spelling() {
+    let lines = [
+        r#"{"program":"nmap","user":"late","time":"2020-01-01T10:00:00.5Z"}"#,
+        r#"{"program":"nmap","user":"early","time":"2020-01-01T12:00:00+02:00"}"#,
+    ];
+    let output = vigil(&["scan", "-"], Some(lines.join("\n").as_bytes()));
+    let users: Vec<String> =
+        alerts(&output).iter().map(|a| a["output_fields"]["user"].as_str().unwrap().to_string()).collect();
+    assert_eq!(users, ["early", "late"]);
 }

@@ -15,6 +15,8 @@ pub enum Problem {
     NotUtf8,
     /// A line over the length limit.
     TooLong,
+    /// A read field whose valid JSON value vigil cannot hold; the event is scanned without it.
+    Unrepresentable,
     /// An input that could not be opened, or failed part-way (e.g. truncated gzip).
     Unreadable,
 }
@@ -25,6 +27,7 @@ impl fmt::Display for Problem {
             Problem::MalformedJson => "malformed",
             Problem::NotUtf8 => "not UTF-8",
             Problem::TooLong => "too long",
+            Problem::Unrepresentable => "unrepresentable values",
             Problem::Unreadable => "unreadable inputs",
         })
     }
@@ -42,7 +45,7 @@ impl BadInput {
         *self.counts.entry(problem).or_default() += 1;
         self.total += 1;
         if self.total <= SHOWN {
-            eprintln!("vigil: {location}: {detail}");
+            crate::stderr::say(format_args!("{location}: {detail}"));
         }
     }
 

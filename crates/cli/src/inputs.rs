@@ -1,14 +1,18 @@
-//! Turning command-line paths into readable inputs: directories walked in sorted order, hidden
-//! entries skipped, gzip recognised by its magic bytes whatever the file is called.
+//! Turning command-line paths into readable inputs: directories walked in sorted order (links
+//! followed, hidden entries skipped), each file read once however it was named, gzip recognised
+//! by its magic bytes whatever the file is called.
 
+use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
 
 use flate2::bufread::MultiGzDecoder;
 
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
 /// One input to read: a file, or standard input.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     Stdin,
     File(PathBuf),
@@ -25,12 +29,13 @@ impl Input {
 
     /// Opens the input, decompressing gzip.
     pub fn open(&self) -> io::Result<Box<dyn BufRead>> {
-        let raw: Box<dyn Read> = match self {
+        let mut raw: Box<dyn Read> = match self {
             Input::Stdin => Box::new(io::stdin()),
             Input::File(path) => Box::new(File::open(path)?),
         };
-        let mut reader = BufReader::with_capacity(1 << 20, raw);
-        let is_gzip = reader.fill_buf()?.starts_with(&[0x1f, 0x8b]);
+        let magic = read_up_to(&mut raw, GZIP_MAGIC.len())?;
+        let is_gzip = magic == GZIP_MAGIC;
+        let reader = BufReader::with_capacity(1 << 20, Cursor::new(magic).chain(raw));
         Ok(if is_gzip {
             Box::new(BufReader::with_capacity(1 << 20, MultiGzDecoder::new(reader)))
         } else {
@@ -39,39 +44,89 @@ impl Input {
     }
 }
 
-/// Expands the command-line paths into inputs, in a deterministic order: the named paths sorted,
-/// each directory's files sorted. Paths that cannot be listed are returned as errors.
+/// Reads `n` bytes, or fewer at the end of the input, however the source splits its reads.
+fn read_up_to(reader: &mut dyn Read, n: usize) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(n);
+    reader.take(n as u64).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Expands the command-line paths into inputs, in a deterministic order whatever the order or
+/// spelling of the paths: sorted by name, each file once (under its smallest spelling).
+/// Paths that cannot be listed, and entries that are not regular files, are returned as errors.
 pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<(String, io::Error)>) {
-    let mut inputs = Vec::new();
+    let mut found = Vec::new();
     let mut errors = Vec::new();
-    let mut sorted: Vec<&PathBuf> = paths.iter().collect();
-    sorted.sort();
-    sorted.dedup();
-    for path in sorted {
+    for path in paths {
         if path.as_os_str() == "-" {
-            inputs.push(Input::Stdin);
+            found.push(Input::Stdin);
         } else if path.is_dir() {
-            walk(path, &mut inputs, &mut errors);
+            walk(path, &mut found, &mut errors);
         } else {
-            inputs.push(Input::File(path.clone()));
+            found.push(Input::File(path.clone()));
         }
     }
+    let mut by_identity: BTreeMap<PathBuf, Input> = BTreeMap::new();
+    for input in found {
+        let identity = match &input {
+            Input::Stdin => PathBuf::from("-"),
+            Input::File(path) => std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()),
+        };
+        let kept = by_identity.entry(identity).or_insert_with(|| input.clone());
+        // Compare names, not paths: `a//b` and `a/b` are equal paths but different names.
+        if input.name() < kept.name() {
+            *kept = input;
+        }
+    }
+    let mut inputs: Vec<Input> = by_identity.into_values().collect();
+    inputs.sort_by_key(Input::name);
+    errors.sort_by(|a, b| a.0.cmp(&b.0));
     (inputs, errors)
 }
 
 fn walk(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<(String, io::Error)>) {
     let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
         match entry {
             Ok(entry) if entry.file_type().is_file() => inputs.push(Input::File(entry.into_path())),
-            Ok(_) => {}
+            Ok(entry) if entry.file_type().is_dir() => {}
+            Ok(entry) => errors.push((
+                entry.path().display().to_string(),
+                io::Error::other("not a regular file (a FIFO, socket or device); skipped"),
+            )),
             Err(e) => {
                 let name = e.path().map_or_else(|| dir.display().to_string(), |p| p.display().to_string());
                 errors.push((name, e.into()));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that hands out one byte per call, like a slow pipe.
+    struct Trickle(Vec<u8>);
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.0.is_empty() || buf.is_empty() {
+                return Ok(0);
+            }
+            buf[0] = self.0.remove(0);
+            Ok(1)
+        }
+    }
+
+    #[test]
+    fn magic_bytes_are_read_whole_from_a_trickling_source() {
+        assert_eq!(read_up_to(&mut Trickle(vec![0x1f, 0x8b, 8]), 2).unwrap(), GZIP_MAGIC);
+        assert_eq!(read_up_to(&mut Trickle(vec![b'{']), 2).unwrap(), b"{");
+        assert_eq!(read_up_to(&mut Trickle(vec![]), 2).unwrap(), b"");
     }
 }

@@ -7,6 +7,7 @@ mod bad_input;
 mod inputs;
 mod lines;
 mod scan;
+mod stderr;
 
 use std::process::ExitCode;
 
@@ -20,7 +21,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("vigil: error: {error:#}");
+            stderr::say(format_args!("error: {error:#}"));
             ExitCode::from(2)
         }
     }

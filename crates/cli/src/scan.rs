@@ -11,6 +11,7 @@ use crate::args::ScanArgs;
 use crate::bad_input::{BadInput, Problem};
 use crate::inputs::{self, Input};
 use crate::lines::{self, Line};
+use crate::stderr::say;
 
 /// Lines longer than this are skipped and reported (no audit event comes near it).
 const MAX_LINE_BYTES: usize = 16 << 20;
@@ -45,21 +46,22 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     #[allow(clippy::cast_precision_loss)] // rates are approximate
     let (events_per_s, mb_per_s) = (rate(stats.events as f64), rate(totals.bytes as f64) / 1e6);
     if bad.unshown() > 0 {
-        eprintln!("vigil: ... and {} more input problems not shown", bad.unshown());
+        say(format_args!("... and {} more input problems not shown", bad.unshown()));
     }
-    eprintln!(
-        "vigil: {} files, {} lines, {} events, {} malformed, {} not UTF-8, {} too long, {} unreadable inputs, {} matches, {} alerts, {} events without a usable time in {seconds:.2}s ({events_per_s:.0} events/s, {mb_per_s:.1} MB/s)",
+    say(format_args!(
+        "{} files, {} lines, {} events, {} malformed, {} not UTF-8, {} too long, {} unrepresentable values, {} unreadable inputs, {} matches, {} alerts, {} events without a usable time in {seconds:.2}s ({events_per_s:.0} events/s, {mb_per_s:.1} MB/s)",
         inputs.len(),
         totals.lines,
         stats.events,
         bad.count(Problem::MalformedJson),
         bad.count(Problem::NotUtf8),
         bad.count(Problem::TooLong),
+        bad.count(Problem::Unrepresentable),
         bad.count(Problem::Unreadable),
         stats.matches,
         alerts.len(),
         stats.time_fallbacks,
-    );
+    ));
     Ok(if bad.count(Problem::Unreadable) > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
@@ -77,7 +79,7 @@ fn scan_input(engine: &mut Engine, input: &Input, bad: &mut BadInput, totals: &m
             Ok(Line::End) => return,
             Ok(line) => line,
             Err(e) => {
-                let detail = format!("read failed after line {line_no}, the rest of this input is skipped: {e}");
+                let detail = format!("read failed after line {line_no}; nothing after it is scanned: {e}");
                 return bad.report(Problem::Unreadable, &name, &detail);
             }
         };
@@ -106,12 +108,19 @@ fn scan_line(engine: &mut Engine, file: usize, line_no: u64, bytes: &[u8], locat
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return;
     }
+    // A byte-order mark is not part of the first event.
+    let bytes = if line_no == 1 { bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes) } else { bytes };
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => return bad.report(Problem::NotUtf8, location, &format!("not UTF-8: {e}")),
     };
-    if let Err(e) = engine.line(file, line_no, text) {
-        bad.report(Problem::MalformedJson, location, &e.to_string());
+    match engine.line(file, line_no, text) {
+        Ok(unrepresentable) => {
+            for note in unrepresentable {
+                bad.report(Problem::Unrepresentable, location, &format!("{note}; scanned as if absent"));
+            }
+        }
+        Err(e) => bad.report(Problem::MalformedJson, location, &e.to_string()),
     }
 }
 

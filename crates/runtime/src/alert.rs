@@ -55,12 +55,13 @@ pub struct Alert {
     pub sources: Vec<String>,
 }
 
-/// Turns all matches into alerts, in a deterministic order: by first event time, then rule id,
+/// Turns all matches into alerts, in a deterministic order: by first event time (untimed first),
+/// then rule id,
 /// then dedup string. `files` names the file indices of the matches.
 pub fn build_alerts(rules: &[Rule], files: &[String], mut matches: Vec<Match>) -> Vec<Alert> {
     matches.retain(|m| rules[m.rule].create_alert);
     matches.sort_by(|a, b| (a.rule, &a.dedup, a.time, a.file, a.line).cmp(&(b.rule, &b.dedup, b.time, b.file, b.line)));
-    let mut alerts = Vec::new();
+    let mut alerts: Vec<(Option<Timestamp>, Alert)> = Vec::new();
     let mut window: Vec<Match> = Vec::new();
     for m in matches {
         let same_window = window.first().is_some_and(|first| {
@@ -73,8 +74,8 @@ pub fn build_alerts(rules: &[Rule], files: &[String], mut matches: Vec<Match>) -
         window.push(m);
     }
     alerts.extend(close_window(rules, files, &window));
-    alerts.sort_by(|a, b| (&a.first_event_time, a.rule_id, &a.dedup).cmp(&(&b.first_event_time, b.rule_id, &b.dedup)));
-    alerts
+    alerts.sort_by(|(a_time, a), (b_time, b)| (a_time, a.rule_id, &a.dedup).cmp(&(b_time, b.rule_id, &b.dedup)));
+    alerts.into_iter().map(|(_, alert)| alert).collect()
 }
 
 /// Whether a match at `time` falls in the window opened at `start`: `[start, start + period)`.
@@ -87,7 +88,8 @@ fn within(start: Option<Timestamp>, time: Option<Timestamp>, period: SignedDurat
     }
 }
 
-fn close_window(rules: &[Rule], files: &[String], window: &[Match]) -> Option<Alert> {
+/// The window's alert, with its start time for ordering, if it reached the threshold.
+fn close_window(rules: &[Rule], files: &[String], window: &[Match]) -> Option<(Option<Timestamp>, Alert)> {
     let first = window.first()?;
     let rule = &rules[first.rule];
     if window.len() < rule.threshold as usize {
@@ -102,7 +104,7 @@ fn close_window(rules: &[Rule], files: &[String], window: &[Match]) -> Option<Al
             *summary_attributes.entry(name).or_default().entry(value.clone()).or_default() += 1;
         }
     }
-    Some(Alert {
+    let alert = Alert {
         alert_id: format!("{:032x}", xxh3_128(id_input.as_bytes())),
         rule_id: rule.id,
         rule_name: rule.display_name.unwrap_or(rule.id),
@@ -122,5 +124,6 @@ fn close_window(rules: &[Rule], files: &[String], window: &[Match]) -> Option<Al
         output_fields: first.output_fields.iter().cloned().collect(),
         summary_attributes,
         sources: window.iter().take(MAX_SOURCES).map(|m| format!("{}:{}", files[m.file], m.line)).collect(),
-    })
+    };
+    Some((first.time, alert))
 }

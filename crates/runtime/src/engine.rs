@@ -74,8 +74,9 @@ impl Engine {
         self.files.len() - 1
     }
 
-    /// Parses one line of `file` and runs the rules on it.
-    pub fn line(&mut self, file: usize, line: u64, text: &str) -> Result<(), EventError> {
+    /// Parses one line of `file` and runs the rules on it. Returns the read fields whose values
+    /// could not be represented and were taken as absent (see [`Event::unrepresentable`]).
+    pub fn line(&mut self, file: usize, line: u64, text: &str) -> Result<Vec<String>, EventError> {
         let event = Event::parse(&self.rule_set.schema, text)?;
         self.stats.events += 1;
         let own_time = event.get(&self.log_type.time).and_then(time::parse);
@@ -113,7 +114,7 @@ impl Engine {
                     .collect(),
             });
         }
-        Ok(())
+        Ok(event.unrepresentable().to_vec())
     }
 
     pub fn stats(&self) -> Stats {

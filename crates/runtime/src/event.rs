@@ -1,10 +1,10 @@
 //! The event view: one JSON line parsed once, keeping only the top-level keys the compiled rules
 //! read (everything else is validated and skipped), with field lookup by precomputed paths.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
 
 use crate::value::{CowStr, Value};
 
@@ -38,11 +38,12 @@ pub struct Path {
 pub struct Event<'a> {
     exact: Vec<Option<Value<'a>>>,
     folded: Vec<Option<Value<'a>>>,
+    unrepresentable: Vec<String>,
 }
 
 /// Why a line is not an event: bad JSON, or JSON that is not one object.
 #[derive(Debug, thiserror::Error)]
-#[error("{} {source}", if .source.is_data() { "not an event object:" } else { "malformed JSON:" })]
+#[error("{} {}", if .source.is_data() { "not an event object:" } else { "malformed JSON:" }, crate::json_error::without_position(.source))]
 pub struct EventError {
     #[from]
     source: serde_json::Error,
@@ -51,11 +52,21 @@ pub struct EventError {
 impl<'a> Event<'a> {
     /// Parses one JSON object. Keys the schema does not name are checked for syntax and skipped.
     pub fn parse(schema: &Schema, json: &'a str) -> Result<Event<'a>, EventError> {
-        let mut event = Event { exact: vec![None; schema.keys.len()], folded: vec![None; schema.keys.len()] };
+        let mut event = Event {
+            exact: vec![None; schema.keys.len()],
+            folded: vec![None; schema.keys.len()],
+            unrepresentable: Vec::new(),
+        };
         let mut deserializer = serde_json::Deserializer::from_str(json);
         EventSeed { schema, event: &mut event }.deserialize(&mut deserializer)?;
         deserializer.end()?;
         Ok(event)
+    }
+
+    /// Read keys whose values are valid JSON that vigil cannot hold (a number beyond `f64`, a
+    /// lone surrogate, nesting over 128 levels), as `key: reason`. They read as absent.
+    pub fn unrepresentable(&self) -> &[String] {
+        &self.unrepresentable
     }
 
     /// The top-level value in `slot`: the exact key, else a case-insensitive match.
@@ -98,24 +109,33 @@ impl<'de> Visitor<'de> for EventSeed<'_, '_, 'de> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(CowStr(key)) = map.next_key()? {
-            if let Some(slot) = (self.schema.exact)(&key) {
-                self.event.exact[slot] = Some(map.next_value()?);
+            let exact = (self.schema.exact)(&key);
+            let folded = match exact {
+                Some(_) => &[][..],
+                // Most keys are already lower case: fold without allocating for them.
+                None if key.chars().any(char::is_uppercase) => (self.schema.folded)(&key.to_lowercase()),
+                None => (self.schema.folded)(&key),
+            };
+            if exact.is_none() && folded.is_empty() {
+                map.next_value::<IgnoredAny>()?;
                 continue;
             }
-            // Most keys are already lower case: fold without allocating for them.
-            let lower = if key.chars().any(char::is_uppercase) { Cow::Owned(key.to_lowercase()) } else { key };
-            let slots = (self.schema.folded)(&lower);
-            match slots {
-                [] => {
-                    map.next_value::<IgnoredAny>()?;
+            // Read values are first taken raw, so that a line is valid or malformed by the same
+            // syntax check whichever keys the rules read.
+            let raw: &'de RawValue = map.next_value()?;
+            let value = match serde_json::from_str::<Value<'de>>(raw.get()) {
+                Ok(value) => value,
+                Err(e) => {
+                    self.event.unrepresentable.push(format!("`{key}`: {}", crate::json_error::bare(&e)));
+                    continue;
                 }
-                [only] => self.event.folded[*only] = Some(map.next_value()?),
-                [first, others @ ..] => {
-                    let value: Value<'de> = map.next_value()?;
-                    for slot in others {
+            };
+            match exact {
+                Some(slot) => self.event.exact[slot] = Some(value),
+                None => {
+                    for slot in folded {
                         self.event.folded[*slot] = Some(value.clone());
                     }
-                    self.event.folded[*first] = Some(value);
                 }
             }
         }
@@ -156,6 +176,27 @@ pub(crate) mod tests {
         assert_eq!(event.get(&argv0).and_then(Value::as_str), Some("-v"));
         assert_eq!(event.get(&Path { slot: 2, rest: &[Seg::Index(1)] }), None);
         assert_eq!(event.get(&Path { slot: 2, rest: &[Seg::Key("x")] }), None);
+    }
+
+    #[test]
+    fn read_values_vigil_cannot_hold_are_absent_and_noted_not_fatal() {
+        let schema = schema();
+        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        let json = format!(r#"{{"user": 1e400, "argv": {deep}, "User": "\ud800", "other": 1e400}}"#);
+        let event = Event::parse(&schema, &json).unwrap();
+        assert_eq!((event.slot(0), event.slot(1), event.slot(2)), (None, None, None));
+        assert_eq!(
+            event.unrepresentable(),
+            ["`user`: number out of range", "`argv`: recursion limit exceeded", "`User`: unexpected end of hex escape",]
+        );
+    }
+
+    #[test]
+    fn errors_give_the_column_not_line_1() {
+        let err = Event::parse(&schema(), r#"{"a": tru}"#).unwrap_err();
+        assert_eq!(err.to_string(), "malformed JSON: expected ident at column 10");
+        let err = Event::parse(&schema(), "[1]").unwrap_err();
+        assert_eq!(err.to_string(), "not an event object: invalid type: sequence, expected an event: a JSON object");
     }
 
     #[test]

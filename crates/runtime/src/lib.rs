@@ -5,6 +5,7 @@
 pub mod alert;
 pub mod engine;
 pub mod event;
+mod json_error;
 pub mod ops;
 pub mod render;
 pub mod rule;

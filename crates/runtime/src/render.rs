@@ -10,8 +10,20 @@ pub fn field_text<'e>(event: &'e Event, field: &Field) -> Cow<'e, str> {
     event.get(&field.path).map_or(Cow::Borrowed(field.placeholder), |v| v.to_text())
 }
 
-/// The alert title: the `AlertTitle` template, else `DisplayName`, else `RuleID`.
+/// Titles longer than this many characters are cut to it, as Panther does.
+pub const MAX_TITLE_CHARS: usize = 1000;
+
+/// The alert title: the `AlertTitle` template, else `DisplayName`, else `RuleID`; at most
+/// [`MAX_TITLE_CHARS`] characters.
 pub fn title(rule: &Rule, event: &Event) -> String {
+    let mut title = untruncated_title(rule, event);
+    if let Some((cut, _)) = title.char_indices().nth(MAX_TITLE_CHARS) {
+        title.truncate(cut);
+    }
+    title
+}
+
+fn untruncated_title(rule: &Rule, event: &Event) -> String {
     let Some(parts) = rule.title else {
         return rule.display_name.unwrap_or(rule.id).to_string();
     };
@@ -101,6 +113,10 @@ mod tests {
         assert_eq!(render(r#"{"user": null, "argv": [{"a": 1}]}"#, &with_title).0, r#"by null / {"a":1}"#);
         let plain = rule(None, &[]);
         assert_eq!(render("{}", &plain).0, "T.Rule");
+        let long = format!(r#"{{"user": "{}"}}"#, "é".repeat(2000));
+        let rendered = render(&long, &with_title).0;
+        assert_eq!(rendered.chars().count(), MAX_TITLE_CHARS);
+        assert!(rendered.starts_with("by éé"));
     }
 
     #[test]

@@ -25,7 +25,11 @@ fn parse_text(text: &str) -> Option<Timestamp> {
     if let Ok(ts) = text.parse::<Timestamp>() {
         return Some(ts);
     }
-    // Panther's normalised form has no offset and means UTC.
+    // Panther's normalised form has no offset and means UTC. A time zone annotation without an
+    // offset (`...T00:00:00[Europe/Paris]`) is not that form: it is left unusable, not misread.
+    if text.contains('[') {
+        return None;
+    }
     let civil: DateTime = text.parse().ok()?;
     jiff::tz::Offset::UTC.to_timestamp(civil).ok()
 }
@@ -46,7 +50,7 @@ mod tests {
         assert_eq!(at(r#""2023-09-18 00:00:00.250""#).as_deref(), Some("2023-09-18T00:00:00.25Z"));
         assert_eq!(at("1600000000").as_deref(), Some("2020-09-13T12:26:40Z"));
         assert_eq!(at("1600000000500").as_deref(), Some("2020-09-13T12:26:40.5Z"));
-        for bad in [r#""yesterday""#, r#""""#, "null", "true", "[]"] {
+        for bad in [r#""yesterday""#, r#""""#, "null", "true", "[]", r#""2020-01-01T00:00:00[Europe/Paris]""#] {
             assert_eq!(at(bad), None, "{bad}");
         }
     }
