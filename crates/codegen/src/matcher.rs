@@ -1,97 +1,240 @@
-//! The condition IR to a native matcher: each distinct path is resolved once at the top, then the
-//! expression is plain Rust over those values.
+//! The condition IR to a native matcher. Each distinct path of a scope (the event, or one list
+//! element inside a quantifier) is resolved once at the top of that scope; the expression is then
+//! plain Rust over those values. Patterns are compiled once per process, CIDRs and times parsed
+//! at compile time, string sets turned into `match`es.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
-use vigil_model::ir::{Expr, Literal, Op, Predicate};
-use vigil_model::path::KeyPath;
+use vigil_model::condition;
+use vigil_model::ir::{Expr, Literal, Op, Operand, Predicate, Quantifier};
+use vigil_model::path::{KeyPath, Segment};
 
-use crate::schema::Slots;
+use crate::schema::{Slots, segments};
 
 /// `fn #name(event: &Event) -> bool { .. }` for one rule's condition.
 pub fn matcher_fn(name: &Ident, condition: &Expr, slots: &Slots) -> TokenStream {
-    let mut paths: Vec<&KeyPath> = Vec::new();
-    collect_paths(condition, &mut paths);
-    let bindings = paths.iter().enumerate().map(|(i, path)| {
-        let var = value_var(i);
-        let path = slots.path(path);
-        quote!(let #var = event.get(&#path);)
-    });
-    let body = expr(condition, &paths);
+    let body = Scope { root: Root::Event(slots), paths: condition.paths() }.block(condition);
     quote! {
         pub fn #name(event: &::vigil_runtime::Event) -> bool {
-            #(#bindings)*
             #body
         }
     }
+}
+
+/// What the paths of a scope are resolved against.
+enum Root<'s> {
+    Event(&'s Slots),
+    /// The list element a quantifier body runs on, bound as `element`.
+    Element,
+}
+
+struct Scope<'s, 'e> {
+    root: Root<'s>,
+    paths: Vec<&'e KeyPath>,
 }
 
 fn value_var(index: usize) -> Ident {
     Ident::new(&format!("v{index}"), Span::call_site())
 }
 
-fn collect_paths<'e>(expr: &'e Expr, out: &mut Vec<&'e KeyPath>) {
-    match expr {
-        Expr::And(items) | Expr::Or(items) => items.iter().for_each(|e| collect_paths(e, out)),
-        Expr::Not(inner) => collect_paths(inner, out),
-        Expr::Predicate(p) => {
-            if !out.contains(&&p.path) {
-                out.push(&p.path);
-            }
-        }
-    }
+fn projected_var(index: usize) -> Ident {
+    Ident::new(&format!("p{index}"), Span::call_site())
 }
 
-fn expr(e: &Expr, paths: &[&KeyPath]) -> TokenStream {
-    match e {
-        Expr::And(items) if items.is_empty() => quote!(true),
-        Expr::Or(items) if items.is_empty() => quote!(false),
-        Expr::And(items) => {
-            let items = items.iter().map(|i| expr(i, paths));
-            quote!((#(#items)&&*))
-        }
-        Expr::Or(items) => {
-            let items = items.iter().map(|i| expr(i, paths));
-            quote!((#(#items)||*))
-        }
-        Expr::Not(inner) => {
-            let inner = expr(inner, paths);
-            quote!(!#inner)
-        }
-        Expr::Predicate(p) => predicate(p, paths),
-    }
-}
-
-fn predicate(p: &Predicate, paths: &[&KeyPath]) -> TokenStream {
-    let index = paths.iter().position(|path| *path == &p.path).expect("every predicate path was collected");
-    let v = value_var(index);
-    let operand = p.operand.as_ref();
-    let ops = quote!(::vigil_runtime::ops);
-    let positive = match p.op {
-        Op::Eq | Op::Ne => {
-            let lit = literal(operand.expect("eq takes an operand"));
-            quote!(#ops::eq(#v, &#lit))
-        }
-        Op::In | Op::NotIn => membership(&v, operand.expect("in takes an operand")),
-        Op::Contains | Op::NotContains => {
-            let lit = literal(operand.expect("contains takes an operand"));
-            quote!(#ops::contains(#v, &#lit))
-        }
-        Op::StartsWith | Op::EndsWith => {
-            let Some(Literal::String(text)) = operand else { unreachable!("the parser checks operand kinds") };
-            if p.op == Op::StartsWith {
-                quote!(#ops::starts_with(#v, #text))
+impl Scope<'_, '_> {
+    /// Bindings for every path of the scope, then the expression.
+    fn block(&self, expr: &Expr) -> TokenStream {
+        let bindings = self.paths.iter().enumerate().map(|(i, path)| {
+            let var = value_var(i);
+            let projects = path.segments.contains(&Segment::Each);
+            let lookup = match &self.root {
+                Root::Event(slots) => {
+                    let path = slots.path(path);
+                    if projects { quote!(event.project(&#path)) } else { quote!(event.get(&#path)) }
+                }
+                Root::Element => {
+                    let segs = segments(&path.segments);
+                    if projects { quote!(element.project(&[#(#segs),*])) } else { quote!(element.at(&[#(#segs),*])) }
+                }
+            };
+            if projects {
+                let owned = projected_var(i);
+                quote!(let #owned = #lookup; let #var = #owned.as_ref();)
             } else {
+                quote!(let #var = #lookup;)
+            }
+        });
+        let body = self.expr(expr);
+        quote!(#(#bindings)* #body)
+    }
+
+    fn var(&self, path: &KeyPath) -> Ident {
+        value_var(self.paths.iter().position(|p| *p == path).expect("every path of the scope was collected"))
+    }
+
+    fn expr(&self, e: &Expr) -> TokenStream {
+        match e {
+            Expr::And(items) if items.is_empty() => quote!(true),
+            Expr::Or(items) if items.is_empty() => quote!(false),
+            Expr::And(items) => {
+                let items = items.iter().map(|i| self.expr(i));
+                quote!((#(#items)&&*))
+            }
+            Expr::Or(items) => {
+                let items = items.iter().map(|i| self.expr(i));
+                quote!((#(#items)||*))
+            }
+            Expr::Not(inner) => {
+                let inner = self.expr(inner);
+                quote!(!#inner)
+            }
+            Expr::OneOf(items) => {
+                let items = items.iter().map(|i| self.expr(i));
+                quote!(::vigil_runtime::ops::exactly_one(&[#(#items),*]))
+            }
+            Expr::Each { quantifier, path, body } => {
+                let list = self.var(path);
+                let quantifier = Ident::new(
+                    match quantifier {
+                        Quantifier::Any => "Any",
+                        Quantifier::All => "All",
+                        Quantifier::One => "One",
+                        Quantifier::None => "None",
+                    },
+                    Span::call_site(),
+                );
+                let inner = Scope { root: Root::Element, paths: body.paths() }.block(body);
+                quote! {
+                    ::vigil_runtime::ops::each(#list, ::vigil_runtime::ops::Quantifier::#quantifier, |element: &::vigil_runtime::Value| { #inner })
+                }
+            }
+            Expr::Const(value) => quote!(#value),
+            Expr::Predicate(p) => self.predicate(p),
+        }
+    }
+
+    fn predicate(&self, p: &Predicate) -> TokenStream {
+        let v = self.var(&p.path);
+        let op = p.op.positive().unwrap_or(p.op);
+        let positive = self.positive(op, &v, p.operand.as_ref());
+        if p.op.positive().is_some() { quote!((!#positive)) } else { positive }
+    }
+
+    /// The test of a positive operator (negated ones are generated as `!` of these).
+    fn positive(&self, op: Op, v: &Ident, operand: Option<&Operand>) -> TokenStream {
+        let ops = quote!(::vigil_runtime::ops);
+        let literal = || match operand {
+            Some(Operand::Literal(l)) => l,
+            _ => unreachable!("the parser gives `{}` a literal", op.name()),
+        };
+        let text = || match literal() {
+            Literal::String(s) => s.as_str(),
+            _ => unreachable!("the parser gives `{}` a string", op.name()),
+        };
+        let ordering = |name: &str| {
+            let name = Ident::new(name, Span::call_site());
+            quote!(::core::cmp::Ordering::#name)
+        };
+        match op {
+            Op::Eq => {
+                let lit = lit_tokens(literal());
+                quote!(#ops::eq(#v, &#lit))
+            }
+            Op::In => membership(v, literal()),
+            Op::Contains => {
+                let lit = lit_tokens(literal());
+                quote!(#ops::contains(#v, &#lit))
+            }
+            Op::StartsWith => {
+                let text = text();
+                quote!(#ops::starts_with(#v, #text))
+            }
+            Op::EndsWith => {
+                let text = text();
                 quote!(#ops::ends_with(#v, #text))
             }
+            Op::IEq | Op::IContains | Op::IStartsWith | Op::IEndsWith => {
+                let function = Ident::new(op.name(), Span::call_site());
+                let lowered = text().to_lowercase();
+                quote!(#ops::#function(#v, #lowered))
+            }
+            Op::IIn => {
+                let Literal::List(items) = literal() else { unreachable!("the parser gives `iin` a list") };
+                let lowered: Vec<String> = items.iter().map(|i| literal_text(i).to_lowercase()).collect();
+                if lowered.is_empty() {
+                    quote!(false)
+                } else {
+                    quote!(#ops::iin_strs(#v, |s| matches!(s, #(#lowered)|*)))
+                }
+            }
+            Op::Matches | Op::Glob => pattern_test(op, v, text()),
+            Op::Gt | Op::Ge | Op::Lt | Op::Le => {
+                let Literal::Number(n) = literal() else { unreachable!("the parser gives `{}` a number", op.name()) };
+                let number = number_tokens(n);
+                let accept = ordering(match op {
+                    Op::Gt => "is_gt",
+                    Op::Ge => "is_ge",
+                    Op::Lt => "is_lt",
+                    _ => "is_le",
+                });
+                quote!(#ops::compare(#v, #number, #accept))
+            }
+            Op::Cidr => {
+                let texts: Vec<&str> = match literal() {
+                    Literal::List(items) => items.iter().map(literal_text).collect(),
+                    single => vec![literal_text(single)],
+                };
+                let networks = texts.iter().map(|t| cidr_tokens(t));
+                quote!(#ops::in_cidr(#v, &[#(#networks),*]))
+            }
+            Op::IsNull => quote!(#ops::is_null(#v)),
+            Op::Exists => quote!(#ops::exists(#v)),
+            Op::EqField => {
+                let Some(Operand::Field { path, .. }) = operand else {
+                    unreachable!("the parser gives eq_field a path")
+                };
+                let w = self.var(path);
+                quote!(#ops::eq_values(#v, #w))
+            }
+            Op::Before | Op::After => {
+                let accept = ordering(if op == Op::Before { "is_lt" } else { "is_gt" });
+                if let Some(Operand::Field { path, offset }) = operand {
+                    let w = self.var(path);
+                    let seconds = offset.seconds;
+                    quote!(#ops::time_vs_field(#v, #w, #seconds, #accept))
+                } else {
+                    let (seconds, nanos) =
+                        condition::time(text()).expect("the time was checked when the rule compiled");
+                    quote!(#ops::time_vs_instant(#v, #seconds, #nanos, #accept))
+                }
+            }
+            Op::Ne | Op::NotIn | Op::NotContains | Op::IsNotNull | Op::NotExists | Op::NeField => {
+                unreachable!("negated operators are generated from their positive form")
+            }
         }
-        Op::IsNull | Op::IsNotNull => quote!(#ops::is_null(#v)),
-        Op::Exists | Op::NotExists => quote!(#ops::exists(#v)),
-    };
-    if matches!(p.op, Op::Ne | Op::NotIn | Op::NotContains | Op::IsNotNull | Op::NotExists) {
-        quote!((!#positive))
+    }
+}
+
+/// `matches` and `glob`: the pattern compiled once per process, on first use.
+fn pattern_test(op: Op, v: &Ident, pattern: &str) -> TokenStream {
+    let (regex_type, pattern, test) = if op == Op::Matches {
+        (quote!(::vigil_runtime::regex::Regex), pattern.to_string(), quote!(matches))
     } else {
-        positive
+        let regex = condition::glob(pattern).expect("the pattern was checked when the rule compiled");
+        (quote!(::vigil_runtime::regex::bytes::Regex), regex, quote!(glob))
+    };
+    quote!({
+        static PATTERN: ::std::sync::LazyLock<#regex_type> = ::std::sync::LazyLock::new(|| {
+            #regex_type::new(#pattern).expect("the pattern was checked when the rule compiled")
+        });
+        ::vigil_runtime::ops::#test(#v, &PATTERN)
+    })
+}
+
+fn literal_text(literal: &Literal) -> &str {
+    match literal {
+        Literal::String(s) => s,
+        _ => unreachable!("the parser checks that these lists hold strings"),
     }
 }
 
@@ -109,33 +252,52 @@ fn membership(v: &Ident, operand: &Literal) -> TokenStream {
         Some(strings) if strings.is_empty() => quote!(false),
         Some(strings) => quote!(::vigil_runtime::ops::is_in_strs(#v, |s| matches!(s, #(#strings)|*))),
         None => {
-            let items = items.iter().map(literal);
+            let items = items.iter().map(lit_tokens);
             quote!(::vigil_runtime::ops::is_in(#v, &[#(#items),*]))
         }
     }
 }
 
+fn number_tokens(n: &serde_json::Number) -> TokenStream {
+    let number = quote!(::vigil_runtime::Number);
+    if let Some(i) = n.as_i64() {
+        quote!(#number::Int(#i))
+    } else if let Some(u) = n.as_u64() {
+        quote!(#number::UInt(#u))
+    } else {
+        let f = n.as_f64().expect("a JSON number is an i64, u64 or f64");
+        quote!(#number::Float(#f))
+    }
+}
+
+fn cidr_tokens(text: &str) -> TokenStream {
+    let cidr = condition::cidr(text).expect("the CIDR was checked when the rule compiled");
+    let prefix = cidr.prefix;
+    match cidr.network {
+        std::net::IpAddr::V4(v4) => {
+            let network = u32::from(v4);
+            quote!(::vigil_runtime::ops::Cidr::V4 { network: #network, prefix: #prefix })
+        }
+        std::net::IpAddr::V6(v6) => {
+            let network = u128::from(v6);
+            quote!(::vigil_runtime::ops::Cidr::V6 { network: #network, prefix: #prefix })
+        }
+    }
+}
+
 /// A literal as a `::vigil_runtime::ops::Lit` constant expression.
-pub fn literal(lit: &Literal) -> TokenStream {
+pub fn lit_tokens(lit: &Literal) -> TokenStream {
     let lit_ty = quote!(::vigil_runtime::ops::Lit);
     match lit {
         Literal::Null => quote!(#lit_ty::Null),
         Literal::Bool(b) => quote!(#lit_ty::Bool(#b)),
         Literal::Number(n) => {
-            let number = quote!(::vigil_runtime::Number);
-            let value = if let Some(i) = n.as_i64() {
-                quote!(#number::Int(#i))
-            } else if let Some(u) = n.as_u64() {
-                quote!(#number::UInt(#u))
-            } else {
-                let f = n.as_f64().expect("a JSON number is an i64, u64 or f64");
-                quote!(#number::Float(#f))
-            };
+            let value = number_tokens(n);
             quote!(#lit_ty::Number(#value))
         }
         Literal::String(s) => quote!(#lit_ty::Str(#s)),
         Literal::List(items) => {
-            let items = items.iter().map(literal);
+            let items = items.iter().map(lit_tokens);
             quote!(#lit_ty::List(&[#(#items),*]))
         }
     }

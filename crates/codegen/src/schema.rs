@@ -24,10 +24,7 @@ impl Slots {
     /// `::vigil_runtime::Path { .. }` for a key path.
     pub fn path(&self, path: &KeyPath) -> TokenStream {
         let slot = self.slots[path.root()];
-        let rest = path.segments[1..].iter().map(|seg| match seg {
-            Segment::Key(key) => quote!(::vigil_runtime::Seg::Key(#key)),
-            Segment::Index(index) => quote!(::vigil_runtime::Seg::Index(#index)),
-        });
+        let rest = segments(&path.segments[1..]);
         quote!(::vigil_runtime::Path { slot: #slot, rest: &[#(#rest),*] })
     }
 
@@ -48,4 +45,16 @@ impl Slots {
             }
         }
     }
+}
+
+/// `::vigil_runtime::Seg` constants for path segments.
+pub fn segments(segments: &[Segment]) -> Vec<TokenStream> {
+    segments
+        .iter()
+        .map(|seg| match seg {
+            Segment::Key(key) => quote!(::vigil_runtime::Seg::Key(#key)),
+            Segment::Index(index) => quote!(::vigil_runtime::Seg::Index(#index)),
+            Segment::Each => quote!(::vigil_runtime::Seg::Each),
+        })
+        .collect()
 }

@@ -1,4 +1,4 @@
-//! Key paths: `program`, `identity.roles`, `argv[0]`, `"addr.remote"` (RULES.md section 2).
+//! Key paths: `program`, `identity.roles`, `argv[0]`, `records[*].name`, `"addr.remote"` (RULES.md section 2).
 
 use std::fmt;
 
@@ -9,6 +9,8 @@ pub enum Segment {
     Key(String),
     /// An array index, `[n]`.
     Index(usize),
+    /// `[*]`: every element of an array; the path then yields the list of what follows it.
+    Each,
 }
 
 /// A path into an event. It always starts with an object key.
@@ -30,7 +32,7 @@ impl KeyPath {
     pub fn root(&self) -> &str {
         match &self.segments[0] {
             Segment::Key(key) => key,
-            Segment::Index(_) => unreachable!("a key path always starts with a key"),
+            Segment::Index(_) | Segment::Each => unreachable!("a key path always starts with a key"),
         }
     }
 
@@ -41,7 +43,7 @@ impl KeyPath {
             .rev()
             .find_map(|s| match s {
                 Segment::Key(k) => Some(k.as_str()),
-                Segment::Index(_) => None,
+                Segment::Index(_) | Segment::Each => None,
             })
             .unwrap_or_else(|| self.root())
     }
@@ -83,10 +85,9 @@ pub fn parse_prefix(text: &str, start: usize) -> Result<(KeyPath, usize), PathEr
                     .ok_or_else(|| PathError { offset: pos, message: "unclosed `[` in key path".into() })?;
                 let inner = text[pos + 1..close].trim();
                 if inner == "*" {
-                    return Err(PathError {
-                        offset: pos,
-                        message: "`[*]` projections are not supported yet; index one element, e.g. `[0]`".into(),
-                    });
+                    segments.push(Segment::Each);
+                    pos = close + 1;
+                    continue;
                 }
                 let index = inner.parse::<usize>().map_err(|_| PathError {
                     offset: pos + 1,
@@ -150,6 +151,7 @@ impl fmt::Display for KeyPath {
                     }
                 }
                 Segment::Index(index) => write!(f, "[{index}]")?,
+                Segment::Each => f.write_str("[*]")?,
             }
         }
         Ok(())
@@ -191,6 +193,9 @@ mod tests {
         assert_eq!(KeyPath::parse("a[x]").unwrap_err().offset, 2);
         assert_eq!(KeyPath::parse("a[0").unwrap_err().offset, 1);
         assert!(KeyPath::parse("a b").unwrap_err().message.contains("unexpected"));
-        assert!(KeyPath::parse("a[*]").unwrap_err().message.contains("not supported yet"));
+        assert_eq!(
+            KeyPath::parse("records[*].name").unwrap().segments,
+            vec![key("records"), Segment::Each, key("name")]
+        );
     }
 }

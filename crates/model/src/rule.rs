@@ -74,20 +74,11 @@ pub struct TestCase {
 impl Rule {
     /// Every key path the rule reads from an event: condition, title, grouping and output.
     pub fn read_paths(&self) -> Vec<&KeyPath> {
-        let mut paths = Vec::new();
-        collect_paths(&self.condition, &mut paths);
+        let mut paths = self.condition.paths();
         paths.extend(self.title.iter().flat_map(Template::paths));
         paths.extend(&self.group_by);
         paths.extend(&self.summary_attributes);
         paths.extend(&self.output_fields);
         paths
-    }
-}
-
-fn collect_paths<'e>(expr: &'e Expr, out: &mut Vec<&'e KeyPath>) {
-    match expr {
-        Expr::And(items) | Expr::Or(items) => items.iter().for_each(|e| collect_paths(e, out)),
-        Expr::Not(inner) => collect_paths(inner, out),
-        Expr::Predicate(p) => out.push(&p.path),
     }
 }

@@ -110,7 +110,7 @@ impl Engine {
                 summary: rule
                     .summary_attributes
                     .iter()
-                    .filter_map(|f| event.get(&f.path).map(|v| (f.name, v.to_text().into_owned())))
+                    .filter_map(|f| event.lookup(&f.path).map(|v| (f.name, v.to_text().into_owned())))
                     .collect(),
             });
         }
@@ -132,9 +132,9 @@ fn fields_json(rule: &Rule, event: &Event) -> Vec<(&'static str, serde_json::Val
     rule.output_fields
         .iter()
         .map(|f| {
-            let value = event
-                .get(&f.path)
-                .map_or(serde_json::Value::Null, |v| serde_json::to_value(v).expect("a Value always converts to JSON"));
+            let value = event.lookup(&f.path).map_or(serde_json::Value::Null, |v| {
+                serde_json::to_value(&*v).expect("a Value always converts to JSON")
+            });
             (f.name, value)
         })
         .collect()

@@ -1,6 +1,7 @@
 //! The event view: one JSON line parsed once, keeping only the top-level keys the compiled rules
 //! read (everything else is validated and skipped), with field lookup by precomputed paths.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -24,6 +25,8 @@ pub struct Schema {
 pub enum Seg {
     Key(&'static str),
     Index(usize),
+    /// `[*]`: every element of an array.
+    Each,
 }
 
 /// A compiled key path: a slot for its top-level key, then the hops below it.
@@ -74,16 +77,24 @@ impl<'a> Event<'a> {
         self.exact[slot].as_ref().or(self.folded[slot].as_ref())
     }
 
-    /// The value at `path`, or `None` when any hop is missing or of the wrong kind.
+    /// The value at `path` (which has no `[*]`), or `None` when any hop is missing or of the
+    /// wrong kind.
     pub fn get(&self, path: &Path) -> Option<&Value<'a>> {
-        let mut value = self.slot(path.slot)?;
-        for seg in path.rest {
-            value = match *seg {
-                Seg::Key(key) => value.member(key)?,
-                Seg::Index(index) => value.element(index)?,
-            };
+        self.slot(path.slot)?.at(path.rest)
+    }
+
+    /// The value at any path: borrowed, or built for paths with `[*]`.
+    pub fn lookup(&self, path: &Path) -> Option<Cow<'_, Value<'a>>> {
+        if path.rest.contains(&Seg::Each) {
+            self.project(path).map(Cow::Owned)
+        } else {
+            self.get(path).map(Cow::Borrowed)
         }
-        Some(value)
+    }
+
+    /// The list a path with `[*]` projects (see [`Value::project`]).
+    pub fn project(&self, path: &Path) -> Option<Value<'a>> {
+        self.slot(path.slot)?.project(path.rest)
     }
 }
 

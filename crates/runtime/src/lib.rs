@@ -18,3 +18,6 @@ pub use engine::{Engine, Stats};
 pub use event::{Event, Path, Schema, Seg};
 pub use rule::{Field, LogType, Part, Report, Rule, RuleSet, Severity, TestCase};
 pub use value::{Number, Value};
+
+/// Re-exported for generated code, which compiles `matches` and `glob` patterns once per process.
+pub use regex;

@@ -2,6 +2,14 @@
 //! a path (`None` when absent) and a literal fixed at compile time. Negated operators are written
 //! by the generator as `!` of their positive form, which gives RULES.md's absent-path rules.
 
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::net::IpAddr;
+
+use jiff::{SignedDuration, Timestamp};
+use regex::Regex;
+
+use crate::time;
 use crate::value::{Number, Value};
 
 /// A literal operand, built by generated code as a constant.
@@ -68,6 +76,140 @@ pub fn starts_with(value: Option<&Value>, prefix: &str) -> bool {
 /// `ends_with`: a string value ends with `suffix`; false for anything else.
 pub fn ends_with(value: Option<&Value>, suffix: &str) -> bool {
     value.and_then(Value::as_str).is_some_and(|s| s.ends_with(suffix))
+}
+
+/// Lower-cases for the case-insensitive operators, as Python's `str.lower()` (which Panther's
+/// `I*` conditions use) does; ASCII text is not copied.
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) { Cow::Owned(s.to_lowercase()) } else { Cow::Borrowed(s) }
+}
+
+/// `ieq`: a string equal to `lowered` (the operand, lower-cased at compile time) ignoring case.
+pub fn ieq(value: Option<&Value>, lowered: &str) -> bool {
+    value.and_then(Value::as_str).is_some_and(|s| lower(s) == lowered)
+}
+
+/// `icontains`: `contains` ignoring case: a substring of a string, or an equal element of a list.
+pub fn icontains(value: Option<&Value>, lowered: &str) -> bool {
+    match value {
+        Some(Value::String(s)) => lower(s).contains(lowered),
+        Some(Value::Array(items)) => items.iter().any(|item| ieq(Some(item), lowered)),
+        _ => false,
+    }
+}
+
+/// `istarts_with`: a string starting with `lowered`, ignoring case.
+pub fn istarts_with(value: Option<&Value>, lowered: &str) -> bool {
+    value.and_then(Value::as_str).is_some_and(|s| lower(s).starts_with(lowered))
+}
+
+/// `iends_with`: a string ending with `lowered`, ignoring case.
+pub fn iends_with(value: Option<&Value>, lowered: &str) -> bool {
+    value.and_then(Value::as_str).is_some_and(|s| lower(s).ends_with(lowered))
+}
+
+/// `iin`: `in` ignoring case, with `member` testing the lower-cased string.
+pub fn iin_strs(value: Option<&Value>, member: fn(&str) -> bool) -> bool {
+    any_scalar(value, |v| v.as_str().is_some_and(|s| member(&lower(s))))
+}
+
+/// `matches`: the regular expression matches somewhere in a string value.
+pub fn matches(value: Option<&Value>, regex: &Regex) -> bool {
+    value.and_then(Value::as_str).is_some_and(|s| regex.is_match(s))
+}
+
+/// `glob`: a string value matches the shell pattern, compiled to an anchored regex.
+pub fn glob(value: Option<&Value>, pattern: &regex::bytes::Regex) -> bool {
+    value.and_then(Value::as_str).is_some_and(|s| pattern.is_match(s.as_bytes()))
+}
+
+/// `gt`, `ge`, `lt`, `le`: a number compared with `operand`; false for anything else.
+pub fn compare(value: Option<&Value>, operand: Number, accept: fn(Ordering) -> bool) -> bool {
+    match value {
+        Some(Value::Number(n)) => n.compare(operand).is_some_and(accept),
+        _ => false,
+    }
+}
+
+/// A network for `cidr`, built by generated code from a CIDR checked at compile time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cidr {
+    V4 { network: u32, prefix: u8 },
+    V6 { network: u128, prefix: u8 },
+}
+
+impl Cidr {
+    pub fn contains(self, address: IpAddr) -> bool {
+        match (self, address) {
+            (Cidr::V4 { network, prefix }, IpAddr::V4(a)) => {
+                prefix == 0 || (u32::from(a) ^ network) >> (32 - u32::from(prefix)) == 0
+            }
+            (Cidr::V6 { network, prefix }, IpAddr::V6(a)) => {
+                prefix == 0 || (u128::from(a) ^ network) >> (128 - u32::from(prefix)) == 0
+            }
+            _ => false,
+        }
+    }
+}
+
+/// `cidr`: an IP address string (or any element of a list value) inside any of `networks`.
+pub fn in_cidr(value: Option<&Value>, networks: &[Cidr]) -> bool {
+    any_scalar(value, |v| {
+        v.as_str().and_then(|s| s.parse::<IpAddr>().ok()).is_some_and(|ip| networks.iter().any(|n| n.contains(ip)))
+    })
+}
+
+/// `eq_field`: both values present and equal (numbers by value, no coercion).
+pub fn eq_values(value: Option<&Value>, other: Option<&Value>) -> bool {
+    matches!((value, other), (Some(a), Some(b)) if a == b)
+}
+
+/// `before` / `after` against another field's time plus an offset: both must be times.
+pub fn time_vs_field(
+    value: Option<&Value>,
+    other: Option<&Value>,
+    offset_seconds: i64,
+    accept: fn(Ordering) -> bool,
+) -> bool {
+    let Some(other) = other.and_then(time::parse) else { return false };
+    other.checked_add(SignedDuration::from_secs(offset_seconds)).is_ok_and(|t| time_vs(value, t, accept))
+}
+
+/// `before` / `after` against a fixed time.
+pub fn time_vs_instant(value: Option<&Value>, seconds: i64, nanos: i32, accept: fn(Ordering) -> bool) -> bool {
+    Timestamp::new(seconds, nanos).is_ok_and(|t| time_vs(value, t, accept))
+}
+
+fn time_vs(value: Option<&Value>, operand: Timestamp, accept: fn(Ordering) -> bool) -> bool {
+    value.and_then(time::parse).is_some_and(|t| accept(t.cmp(&operand)))
+}
+
+/// Quantifiers over the elements of a list value; absent and non-list values have no elements.
+pub fn each(value: Option<&Value>, quantifier: Quantifier, test: impl Fn(&Value) -> bool) -> bool {
+    let items: &[Value] = match value {
+        Some(Value::Array(items)) => items,
+        _ => &[],
+    };
+    match quantifier {
+        Quantifier::Any => items.iter().any(test),
+        Quantifier::All => items.iter().all(test),
+        Quantifier::One => items.iter().filter(|item| test(item)).take(2).count() == 1,
+        Quantifier::None => !items.iter().any(test),
+    }
+}
+
+/// How many elements of a list an [`each`] body must hold for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantifier {
+    Any,
+    All,
+    One,
+    None,
+}
+
+/// `one_of(...)`: exactly one of the verdicts is true.
+pub fn exactly_one(verdicts: &[bool]) -> bool {
+    verdicts.iter().filter(|v| **v).count() == 1
 }
 
 /// `is_null`: absent, `null`, `""`, `[]` or `{}`.
@@ -147,5 +289,80 @@ mod tests {
         }
         assert!(!is_null(Some(&v("0"))));
         assert!(!exists(None));
+    }
+
+    #[test]
+    fn case_insensitive_forms_lower_case_both_sides() {
+        assert!(ieq(Some(&v("\"NMap\"")), "nmap"));
+        assert!(!ieq(Some(&v("[\"nmap\"]")), "nmap"));
+        assert!(ieq(Some(&v("\"ÉTÉ\"")), "été"));
+        assert!(icontains(Some(&v("\"/USR/bin/NC\"")), "bin/nc"));
+        assert!(icontains(Some(&v("[\"X\", \"NC\"]")), "nc"));
+        assert!(!icontains(Some(&v("[\"NC -l\"]")), "nc"));
+        assert!(istarts_with(Some(&v("\"/TMP/x\"")), "/tmp/"));
+        assert!(iends_with(Some(&v("\"RUN.SH\"")), ".sh"));
+        let member: fn(&str) -> bool = |s| matches!(s, "nmap" | "arp");
+        assert!(iin_strs(Some(&v("\"ARP\"")), member));
+        assert!(iin_strs(Some(&v("[\"x\", \"Nmap\"]")), member));
+        assert!(!iin_strs(None, member));
+    }
+
+    #[test]
+    fn regexes_search_and_globs_match_whole_strings() {
+        let re = Regex::new("n(c|cat)$").unwrap();
+        assert!(matches(Some(&v("\"/bin/ncat\"")), &re));
+        assert!(!matches(Some(&v("[\"nc\"]")), &re));
+        let pattern = regex::bytes::Regex::new(r"(?-u)^/tmp/.*\.sh$").unwrap();
+        assert!(glob(Some(&v("\"/tmp/a/b.sh\"")), &pattern));
+        assert!(!glob(Some(&v("\"/var/tmp/b.sh\"")), &pattern));
+    }
+
+    #[test]
+    fn numeric_comparisons_need_numbers() {
+        let gt = |v: Option<&Value>, n| compare(v, n, Ordering::is_gt);
+        assert!(gt(Some(&v("2")), Number::Float(1.5)));
+        assert!(!gt(Some(&v("\"2\"")), Number::Int(1)));
+        assert!(!gt(None, Number::Int(1)));
+        assert!(compare(Some(&v("1.0")), Number::Int(1), Ordering::is_ge));
+        assert!(!compare(Some(&v("1.0")), Number::Int(1), Ordering::is_lt));
+    }
+
+    #[test]
+    fn cidrs_hold_addresses_of_their_family() {
+        let nets = [Cidr::V4 { network: 0x0a00_0000, prefix: 8 }, Cidr::V6 { network: 0xfd00 << 112, prefix: 8 }];
+        assert!(in_cidr(Some(&v("\"10.1.2.3\"")), &nets));
+        assert!(in_cidr(Some(&v("\"fd12::1\"")), &nets));
+        assert!(in_cidr(Some(&v("[\"1.1.1.1\", \"10.0.0.1\"]")), &nets));
+        assert!(!in_cidr(Some(&v("\"11.0.0.1\"")), &nets));
+        assert!(!in_cidr(Some(&v("\"10.0.0.1:22\"")), &nets));
+        assert!(!in_cidr(Some(&v("\"::ffff:10.0.0.1\"")), &nets));
+        assert!(Cidr::V4 { network: 0, prefix: 0 }.contains("8.8.8.8".parse().unwrap()));
+    }
+
+    #[test]
+    fn fields_and_times_compare_across_the_event() {
+        assert!(eq_values(Some(&v("1")), Some(&v("1.0"))));
+        assert!(!eq_values(None, None));
+        let start = v("\"2024-01-01T00:00:00Z\"");
+        let end = v("\"2024-01-01T12:00:01Z\"");
+        assert!(time_vs_field(Some(&end), Some(&start), 12 * 3600, Ordering::is_gt));
+        assert!(!time_vs_field(Some(&end), Some(&start), 12 * 3600 + 1, Ordering::is_gt));
+        assert!(!time_vs_field(Some(&end), Some(&v("\"soon\"")), 0, Ordering::is_gt));
+        assert!(time_vs_instant(Some(&start), 1_704_067_201, 0, Ordering::is_lt));
+    }
+
+    #[test]
+    fn quantifiers_and_one_of() {
+        let list = v("[1, 2, 3]");
+        let big = |x: &Value| matches!(x, Value::Number(n) if n.as_f64() > 1.5);
+        assert!(each(Some(&list), Quantifier::Any, big));
+        assert!(!each(Some(&list), Quantifier::All, big));
+        assert!(!each(Some(&list), Quantifier::One, big));
+        assert!(!each(Some(&list), Quantifier::None, big));
+        assert!(each(Some(&v("[]")), Quantifier::All, big));
+        assert!(each(None, Quantifier::None, big));
+        assert!(!each(Some(&v("5")), Quantifier::Any, big));
+        assert!(exactly_one(&[false, true, false]));
+        assert!(!exactly_one(&[true, true]));
     }
 }

@@ -1,13 +1,11 @@
 //! Alert fields rendered from an event: title, dedup string, field values (RULES.md section 5).
 
-use std::borrow::Cow;
-
 use crate::event::Event;
 use crate::rule::{Field, Part, Rule};
 
 /// A field's value as text: strings as they are, other JSON compactly, the placeholder when absent.
-pub fn field_text<'e>(event: &'e Event, field: &Field) -> Cow<'e, str> {
-    event.get(&field.path).map_or(Cow::Borrowed(field.placeholder), |v| v.to_text())
+pub fn field_text(event: &Event, field: &Field) -> String {
+    event.lookup(&field.path).map_or_else(|| field.placeholder.to_string(), |v| v.to_text().into_owned())
 }
 
 /// Titles longer than this many characters are cut to it, as Panther does.
@@ -31,7 +29,7 @@ fn untruncated_title(rule: &Rule, event: &Event) -> String {
     for part in parts {
         match part {
             Part::Text(text) => title.push_str(text),
-            Part::Field { field, default } => match (event.get(&field.path), default) {
+            Part::Field { field, default } => match (event.lookup(&field.path), default) {
                 (Some(value), _) => title.push_str(&value.to_text()),
                 (None, Some(default)) => title.push_str(default),
                 (None, None) => title.push_str(field.placeholder),
@@ -45,7 +43,7 @@ fn untruncated_title(rule: &Rule, event: &Event) -> String {
 /// `AlertTitle`, else Panther's `defaultDedupString:<RuleID>`.
 pub fn dedup(rule: &Rule, event: &Event, title: &str) -> String {
     if !rule.group_by.is_empty() {
-        let values: Vec<Cow<str>> = rule.group_by.iter().map(|f| field_text(event, f)).collect();
+        let values: Vec<String> = rule.group_by.iter().map(|f| field_text(event, f)).collect();
         return values.join(":");
     }
     if rule.title.is_some() {

@@ -7,6 +7,8 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
+use crate::event::Seg;
+
 /// A JSON number as it was written: integer or floating point.
 #[derive(Debug, Clone, Copy)]
 pub enum Number {
@@ -30,6 +32,16 @@ impl Number {
             Number::Int(i) => Some(i128::from(i)),
             Number::UInt(u) => Some(i128::from(u)),
             Number::Float(_) => None,
+        }
+    }
+}
+
+impl Number {
+    /// Orders two numbers by value: exactly for integers, as `f64` otherwise (`None` for NaN).
+    pub fn compare(self, other: Number) -> Option<std::cmp::Ordering> {
+        match (self.as_i128(), other.as_i128()) {
+            (Some(a), Some(b)) => Some(a.cmp(&b)),
+            _ => self.as_f64().partial_cmp(&other.as_f64()),
         }
     }
 }
@@ -86,6 +98,41 @@ impl<'a> Value<'a> {
             .find(|(k, _)| k == key)
             .or_else(|| members.iter().rev().find(|(k, _)| keys_match_folded(k, key)))
             .map(|(_, v)| v)
+    }
+
+    /// The value at `rest` below this one (no `[*]` in `rest`).
+    pub fn at(&self, rest: &[Seg]) -> Option<&Value<'a>> {
+        let mut value = self;
+        for seg in rest {
+            value = match *seg {
+                Seg::Key(key) => value.member(key)?,
+                Seg::Index(index) => value.element(index)?,
+                Seg::Each => unreachable!("paths with [*] are projected, not looked up"),
+            };
+        }
+        Some(value)
+    }
+
+    /// The list that `rest`, which holds `[*]`, projects from this value: for each element of the
+    /// array at the `[*]`, the value at the rest of the path; elements where it is absent are
+    /// left out, and nested projections are flattened into one list. `None` when the array
+    /// itself is absent or not an array.
+    pub fn project(&self, rest: &[Seg]) -> Option<Value<'a>> {
+        let each = rest.iter().position(|s| *s == Seg::Each).expect("a projected path has [*]");
+        let Value::Array(items) = self.at(&rest[..each])? else { return None };
+        let after = &rest[each + 1..];
+        let nested = after.contains(&Seg::Each);
+        let mut out = Vec::new();
+        for item in items {
+            if nested {
+                if let Some(Value::Array(found)) = item.project(after) {
+                    out.extend(found);
+                }
+            } else if let Some(found) = item.at(after) {
+                out.push(found.clone());
+            }
+        }
+        Some(Value::Array(out))
     }
 
     /// Element `index` of an array.
@@ -247,6 +294,31 @@ mod tests {
         assert_ne!(parse("9007199254740993"), parse("9007199254740992"));
         assert_ne!(parse("\"80\""), parse("80"));
         assert_ne!(parse("true"), parse("1"));
+    }
+
+    #[test]
+    fn projections_collect_flatten_and_skip_absent() {
+        let v =
+            parse(r#"{"records": [{"name": "a"}, {"x": 1}, {"name": ["b"]}], "nested": [[{"k": 1}], [{"k": 2}, {}]]}"#);
+        let names = v.project(&[Seg::Key("records"), Seg::Each, Seg::Key("name")]).unwrap();
+        assert_eq!(names, parse(r#"["a", ["b"]]"#));
+        let ks = v.project(&[Seg::Key("nested"), Seg::Each, Seg::Each, Seg::Key("k")]).unwrap();
+        assert_eq!(ks, parse("[1, 2]"));
+        assert_eq!(v.project(&[Seg::Key("missing"), Seg::Each]), None);
+        assert_eq!(v.project(&[Seg::Key("records"), Seg::Index(0), Seg::Each]), None);
+        assert_eq!(parse("[]").project(&[Seg::Each]), Some(parse("[]")));
+    }
+
+    #[test]
+    fn numbers_order_by_value() {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        let n = |json| match parse(json) {
+            Value::Number(n) => n,
+            _ => unreachable!(),
+        };
+        assert_eq!(n("2").compare(n("1.5")), Some(Greater));
+        assert_eq!(n("-1").compare(n("18446744073709551615")), Some(Less));
+        assert_eq!(n("1.0").compare(n("1")), Some(Equal));
     }
 
     #[test]

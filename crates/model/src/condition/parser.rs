@@ -3,7 +3,8 @@
 //! Grammar, loosest first: `or` < `and` < `not` < parentheses and predicates.
 //! A predicate is `path op operand` or `path unary-op`.
 
-use crate::ir::{Expr, Literal, Op, OperandKind, Predicate};
+use super::checks;
+use crate::ir::{Expr, Literal, Offset, Op, Operand, OperandKind, Predicate, Quantifier};
 use crate::path::{self, KeyPath};
 use crate::suggest::did_you_mean;
 
@@ -99,12 +100,75 @@ impl<'t> Parser<'t> {
         }
         if self.punct('(') {
             let inner = self.or()?;
-            if !self.punct(')') {
-                return Err(self.error(format!("expected `)`, found `{}`", self.word_ahead())));
-            }
+            self.close()?;
             return Ok(inner);
         }
+        if let Some(expr) = self.constant() {
+            return Ok(expr);
+        }
+        let start = self.pos;
+        if self.keyword("one_of") {
+            if self.punct('(') {
+                let mut items = vec![self.or()?];
+                while self.punct(',') {
+                    items.push(self.or()?);
+                }
+                self.close()?;
+                return Ok(Expr::OneOf(items));
+            }
+            self.pos = start;
+        }
+        if let Some(expr) = self.quantified()? {
+            return Ok(expr);
+        }
         self.predicate()
+    }
+
+    fn close(&mut self) -> Result<(), SyntaxError> {
+        if self.punct(')') { Ok(()) } else { Err(self.error(format!("expected `)`, found `{}`", self.word_ahead()))) }
+    }
+
+    /// `true` or `false` standing alone (not a key named so, as in `true eq 1`).
+    fn constant(&mut self) -> Option<Expr> {
+        let start = self.pos;
+        for (word, value) in [("true", true), ("false", false)] {
+            if self.keyword(word) {
+                self.skip_space();
+                let rest = self.rest();
+                let ends = rest.is_empty() || rest.starts_with([')', ',']);
+                let before_connective = {
+                    let mut probe = Parser { text: self.text, pos: self.pos };
+                    probe.keyword("and") || probe.keyword("or")
+                };
+                if ends || before_connective {
+                    return Some(Expr::Const(value));
+                }
+                self.pos = start;
+            }
+        }
+        None
+    }
+
+    /// `any path (body)`, `all ...`, `one ...`, `none ...`; `None` (and nothing consumed) when the
+    /// keyword is really a key, as in `any eq 1`.
+    fn quantified(&mut self) -> Result<Option<Expr>, SyntaxError> {
+        let start = self.pos;
+        for &quantifier in Quantifier::ALL {
+            if !self.keyword(quantifier.keyword()) {
+                continue;
+            }
+            self.skip_space();
+            if let Ok((path, end)) = path::parse_prefix(self.text, self.pos) {
+                self.pos = end;
+                if self.punct('(') {
+                    let body = self.or()?;
+                    self.close()?;
+                    return Ok(Some(Expr::Each { quantifier, path, body: Box::new(body) }));
+                }
+            }
+            self.pos = start;
+        }
+        Ok(None)
     }
 
     fn predicate(&mut self) -> Result<Expr, SyntaxError> {
@@ -134,32 +198,81 @@ impl<'t> Parser<'t> {
         }
         let names = Op::ALL.iter().map(|op| op.name());
         let found = if self.pos == self.text.len() { "nothing".to_string() } else { format!("`{word}`") };
-        Err(self.error(format!(
-            "expected an operator after `{path}`, found {found}{}; operators: {}",
-            did_you_mean(word, names.clone()),
-            names.collect::<Vec<_>>().join(", ")
-        )))
+        let hint = match did_you_mean(word, names.clone()) {
+            hint if hint.is_empty() => format!("; operators: {}", names.collect::<Vec<_>>().join(", ")),
+            hint => hint,
+        };
+        Err(self.error(format!("expected an operator after `{path}`, found {found}{hint}")))
     }
 
-    fn operand(&mut self, op: Op, kind: OperandKind) -> Result<Literal, SyntaxError> {
+    fn operand(&mut self, op: Op, kind: OperandKind) -> Result<Operand, SyntaxError> {
         self.skip_space();
         let start = self.pos;
-        let literal = self.literal()?;
-        let fits = match (kind, &literal) {
-            (OperandKind::Any, _) | (OperandKind::String, Literal::String(_)) => true,
-            (OperandKind::List, Literal::List(items)) => !items.iter().any(|i| matches!(i, Literal::List(_))),
-            (OperandKind::Scalar, l) => !matches!(l, Literal::List(_)),
-            _ => false,
-        };
-        if fits {
-            return Ok(literal);
+        if kind == OperandKind::Field || (kind == OperandKind::Time && !self.rest().starts_with('"')) {
+            return self.field_operand(op);
         }
-        let wanted = match kind {
-            OperandKind::String => "a string, e.g. `\"/tmp/\"`",
-            OperandKind::List => "a list of strings, numbers, booleans or null, e.g. `[\"nmap\", \"arp\"]`",
-            _ => "a string, number, boolean or null",
-        };
-        Err(SyntaxError { offset: start, message: format!("`{}` takes {wanted}, found `{literal}`", op.name()) })
+        let literal = self.literal()?;
+        let fail = |message: String| SyntaxError { offset: start, message: format!("`{}` {message}", op.name()) };
+        let strings = |items: &[Literal]| items.iter().all(|i| matches!(i, Literal::String(_)));
+        match (kind, &literal) {
+            (OperandKind::Any, _)
+            | (OperandKind::String, Literal::String(_))
+            | (OperandKind::Number, Literal::Number(_)) => {}
+            (OperandKind::List, Literal::List(items)) if !items.iter().any(|i| matches!(i, Literal::List(_))) => {}
+            (OperandKind::Strings, Literal::List(items)) if strings(items) => {}
+            (OperandKind::Scalar, l) if !matches!(l, Literal::List(_)) => {}
+            (OperandKind::Regex, Literal::String(pattern)) => checks::regex(pattern).map_err(fail)?,
+            (OperandKind::Glob, Literal::String(pattern)) => checks::glob(pattern).map(drop).map_err(fail)?,
+            (OperandKind::Time, Literal::String(time)) => checks::time(time).map(drop).map_err(fail)?,
+            (OperandKind::Cidrs, Literal::String(cidr)) => checks::cidr(cidr).map(drop).map_err(fail)?,
+            (OperandKind::Cidrs, Literal::List(items)) if !items.is_empty() && strings(items) => {
+                for item in items {
+                    let Literal::String(cidr) = item else { unreachable!("checked above") };
+                    checks::cidr(cidr).map_err(fail)?;
+                }
+            }
+            _ => {
+                let wanted = match kind {
+                    OperandKind::String | OperandKind::Regex | OperandKind::Glob => "a string, e.g. `\"/tmp/\"`",
+                    OperandKind::List => "a list of strings, numbers, booleans or null, e.g. `[\"nmap\", \"arp\"]`",
+                    OperandKind::Strings => "a list of strings, e.g. `[\"nmap\", \"arp\"]`",
+                    OperandKind::Number => "a number, e.g. `0` or `1.5`",
+                    OperandKind::Cidrs => "a CIDR or a list of CIDRs, e.g. `\"10.0.0.0/8\"`",
+                    OperandKind::Time => "a key path with an optional offset (`time + 12h`) or an RFC 3339 time",
+                    _ => "a string, number, boolean or null",
+                };
+                return Err(fail(format!("takes {wanted}, found `{literal}`")));
+            }
+        }
+        Ok(Operand::Literal(literal))
+    }
+
+    /// A key path operand, with `+ duration` or `- duration` for time operators.
+    fn field_operand(&mut self, op: Op) -> Result<Operand, SyntaxError> {
+        if self.pos == self.text.len() {
+            return Err(self.error(format!("`{}` takes a key path, e.g. `login`, found nothing", op.name())));
+        }
+        let (path, end) = path::parse_prefix(self.text, self.pos)
+            .map_err(|e| SyntaxError { offset: e.offset, message: e.message })?;
+        self.pos = end;
+        let mut offset = Offset::default();
+        if op.operand_kind() == OperandKind::Time {
+            let sign = if self.punct('+') {
+                1
+            } else if self.punct('-') {
+                -1
+            } else {
+                0
+            };
+            if sign != 0 {
+                self.skip_space();
+                let token = self.word_ahead();
+                let seconds = checks::duration(token).map_err(|message| self.error(message))?;
+                self.pos += token.len();
+                offset = Offset { seconds: sign * seconds };
+            }
+        }
+        Ok(Operand::Field { path, offset })
     }
 
     fn literal(&mut self) -> Result<Literal, SyntaxError> {
@@ -213,7 +326,7 @@ mod tests {
     use super::*;
 
     fn pred(path: &str, op: Op, operand: Option<Literal>) -> Expr {
-        Expr::Predicate(Predicate { path: KeyPath::parse(path).unwrap(), op, operand })
+        Expr::Predicate(Predicate { path: KeyPath::parse(path).unwrap(), op, operand: operand.map(Operand::Literal) })
     }
 
     fn s(v: &str) -> Literal {
@@ -263,8 +376,56 @@ mod tests {
     }
 
     #[test]
+    fn parses_constants_one_of_and_quantifiers_but_keeps_such_keys_usable() {
+        assert_eq!(parse("true").unwrap(), Expr::Const(true));
+        assert_eq!(parse("(false or true)").unwrap(), Expr::Or(vec![Expr::Const(false), Expr::Const(true)]));
+        assert_eq!(parse("true eq 1").unwrap(), pred("true", Op::Eq, Some(Literal::Number(1.into()))));
+        assert_eq!(
+            parse("one_of(a exists, b exists)").unwrap(),
+            Expr::OneOf(vec![pred("a", Op::Exists, None), pred("b", Op::Exists, None)])
+        );
+        assert_eq!(
+            parse(r#"any records (name eq "x" and not ok exists)"#).unwrap(),
+            Expr::Each {
+                quantifier: Quantifier::Any,
+                path: KeyPath::parse("records").unwrap(),
+                body: Box::new(Expr::And(vec![
+                    pred("name", Op::Eq, Some(s("x"))),
+                    Expr::Not(Box::new(pred("ok", Op::Exists, None))),
+                ])),
+            }
+        );
+        assert_eq!(parse("any exists").unwrap(), pred("any", Op::Exists, None));
+        assert_eq!(parse("none eq 1").unwrap(), pred("none", Op::Eq, Some(Literal::Number(1.into()))));
+        assert_eq!(parse("one_of exists").unwrap(), pred("one_of", Op::Exists, None));
+    }
+
+    #[test]
+    fn operands_are_checked_when_the_rule_compiles() {
+        let cases: &[(&str, &str)] = &[
+            (r#"x matches "(unclosed""#, "`matches` bad regular expression"),
+            (r#"x glob "[a""#, "`glob` bad glob pattern"),
+            (r#"x cidr "10.1.0.0/8""#, "`cidr` `10.1.0.0/8` has host bits set; did you mean `10.0.0.0/8`?"),
+            ("x cidr []", "`cidr` takes a CIDR or a list of CIDRs"),
+            (r#"x gt "5""#, "`gt` takes a number"),
+            (r#"x iin ["a", 1]"#, "`iin` takes a list of strings"),
+            (r#"x after "yesterday""#, "`after` `yesterday` is not an RFC 3339 time"),
+            ("x after time + 12", "`12` is not a duration"),
+            ("x eq_field", "`eq_field` takes a key path"),
+        ];
+        for (text, message) in cases {
+            let err = parse(text).unwrap_err();
+            assert!(err.message.starts_with(message), "{text}: {}", err.message);
+        }
+    }
+
+    #[test]
     fn prints_back_to_the_same_ir() {
         for text in [
+            r#"program matches "^nc(at)?$" and path glob "/tmp/*.sh" and return_code ge -1.5"#,
+            r#"src_addr cidr ["10.0.0.0/8", "fd00::/8"] or user eq_field login"#,
+            "identity.expires after time + 12h and time before \"2030-01-01T00:00:00Z\" and t after s - 1h30m",
+            r#"one_of(a exists, b ieq "x") and all records[*].tags (name iin ["A", "b"]) or true"#,
             r#"not (event eq "session.command" and argv is_null)"#,
             r#"a eq 1 or b ne "x" and not (c in [1, 2] or d contains "z")"#,
             r#""addr.remote" starts_with "10." and e[0] ends_with ".sh""#,

@@ -47,9 +47,7 @@ fn condition_syntax_errors_point_into_the_string() {
     let source = format!("{MINIMAL}Condition:\n  - event eq \"x\"\n  - program eqq \"nmap\"\n");
     assert_eq!(
         errors(&source),
-        [
-            "rules/t.yml:8:13: bad condition: expected an operator after `program`, found `eqq` (did you mean `eq`?); operators: eq, ne, in, not_in, contains, not_contains, starts_with, ends_with, is_null, is_not_null, exists, not_exists"
-        ]
+        ["rules/t.yml:8:13: bad condition: expected an operator after `program`, found `eqq` (did you mean `eq`?)"]
     );
     let quoted = format!("{MINIMAL}Condition: 'a in \"x\"'\n");
     assert_eq!(

@@ -1,0 +1,103 @@
+//! Operand checks done when a rule is compiled, so that nothing can fail at run time: regular
+//! expressions, shell patterns, CIDRs, times and durations.
+
+use std::net::IpAddr;
+
+/// A network in CIDR notation, checked: the address has no bits set past the prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cidr {
+    pub network: IpAddr,
+    pub prefix: u8,
+}
+
+/// Checks a regular expression (Rust `regex` syntax).
+pub fn regex(pattern: &str) -> Result<(), String> {
+    regex::Regex::new(pattern).map(drop).map_err(|e| format!("bad regular expression: {e}"))
+}
+
+/// The regular expression (for `regex::bytes`) that a shell pattern stands for.
+pub fn glob(pattern: &str) -> Result<String, String> {
+    globset::Glob::new(pattern).map(|g| g.regex().to_string()).map_err(|e| format!("bad glob pattern: {e}"))
+}
+
+/// Parses `10.0.0.0/8` or `fd00::/8`.
+pub fn cidr(text: &str) -> Result<Cidr, String> {
+    let (address, prefix) =
+        text.split_once('/').ok_or_else(|| format!("`{text}` is not a CIDR: write `10.0.0.0/8`"))?;
+    let network: IpAddr = address.parse().map_err(|_| format!("`{address}` is not an IP address"))?;
+    let max = if network.is_ipv4() { 32 } else { 128 };
+    let prefix: u8 = prefix
+        .parse()
+        .ok()
+        .filter(|p| *p <= max)
+        .ok_or_else(|| format!("`/{prefix}` is not a prefix length for this address (0 to {max})"))?;
+    let bits = address_bits(network);
+    let host_mask = if prefix == 0 { u128::MAX } else { (1u128 << (u32::from(max - prefix))) - 1 };
+    if bits & host_mask != 0 {
+        let clean = from_bits(network, bits & !host_mask);
+        return Err(format!("`{text}` has host bits set; did you mean `{clean}/{prefix}`?"));
+    }
+    Ok(Cidr { network, prefix })
+}
+
+fn address_bits(address: IpAddr) -> u128 {
+    match address {
+        IpAddr::V4(v4) => u128::from(u32::from(v4)),
+        IpAddr::V6(v6) => u128::from(v6),
+    }
+}
+
+fn from_bits(like: IpAddr, bits: u128) -> IpAddr {
+    match like {
+        IpAddr::V4(_) => IpAddr::V4(u32::try_from(bits).expect("an IPv4 address has 32 bits").into()),
+        IpAddr::V6(_) => IpAddr::V6(bits.into()),
+    }
+}
+
+/// Parses a time literal, RFC 3339 with an offset (`2024-01-01T00:00:00Z`), into Unix seconds
+/// and nanoseconds.
+pub fn time(text: &str) -> Result<(i64, i32), String> {
+    text.parse::<jiff::Timestamp>()
+        .map(|t| (t.as_second(), t.subsec_nanosecond()))
+        .map_err(|e| format!("`{text}` is not an RFC 3339 time such as `2024-01-01T00:00:00Z`: {e}"))
+}
+
+/// Parses a duration such as `12h`, `90m`, `1h30m` or `45s` into seconds.
+pub fn duration(text: &str) -> Result<i64, String> {
+    let parsed: jiff::SignedDuration =
+        text.parse().map_err(|_| format!("`{text}` is not a duration: write e.g. `12h`, `90m`, `1h30m` or `45s`"))?;
+    if parsed.subsec_nanos() != 0 || parsed.is_negative() {
+        return Err(format!("`{text}` is not a whole, positive number of seconds; put the sign before it: `- 5m`"));
+    }
+    Ok(parsed.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cidrs_are_checked_for_family_prefix_and_host_bits() {
+        assert_eq!(cidr("10.0.0.0/8").unwrap().prefix, 8);
+        assert_eq!(cidr("fd00::/8").unwrap().network, "fd00::".parse::<IpAddr>().unwrap());
+        assert_eq!(cidr("0.0.0.0/0").unwrap().prefix, 0);
+        assert_eq!(cidr("10.1.2.3/8").unwrap_err(), "`10.1.2.3/8` has host bits set; did you mean `10.0.0.0/8`?");
+        assert!(cidr("10.0.0.0/33").unwrap_err().contains("0 to 32"));
+        assert!(cidr("10.0.0.0").unwrap_err().contains("not a CIDR"));
+        assert!(cidr("nope/8").unwrap_err().contains("not an IP address"));
+    }
+
+    #[test]
+    fn patterns_times_and_durations_are_checked() {
+        assert!(regex("^nc(at)?$").is_ok());
+        assert!(regex("(unclosed").unwrap_err().starts_with("bad regular expression"));
+        assert_eq!(glob("/tmp/*.sh").unwrap(), r"(?-u)^/tmp/.*\.sh$");
+        assert!(glob("[unclosed").unwrap_err().starts_with("bad glob pattern"));
+        assert_eq!(time("2024-01-01T00:00:00.5Z"), Ok((1_704_067_200, 500_000_000)));
+        assert!(time("2024-01-01").is_err());
+        assert_eq!(duration("12h"), Ok(43_200));
+        assert_eq!(duration("1h30m"), Ok(5_400));
+        assert!(duration("1.5s").is_err());
+        assert!(duration("12").is_err());
+    }
+}
