@@ -17,6 +17,8 @@ pub enum Problem {
     TooLong,
     /// A read field whose valid JSON value vigil cannot hold; the event is scanned without it.
     Unrepresentable,
+    /// An event whose time is absent or not a time; it takes the previous line's time.
+    UnusableTime,
     /// An input that could not be opened, or failed part-way (e.g. truncated gzip).
     Unreadable,
 }
@@ -28,6 +30,7 @@ impl fmt::Display for Problem {
             Problem::NotUtf8 => "not UTF-8",
             Problem::TooLong => "too long",
             Problem::Unrepresentable => "unrepresentable values",
+            Problem::UnusableTime => "unusable times",
             Problem::Unreadable => "unreadable inputs",
         })
     }

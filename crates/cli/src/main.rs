@@ -8,6 +8,7 @@ mod inputs;
 mod lines;
 mod scan;
 mod stderr;
+mod summary;
 
 use std::process::ExitCode;
 

@@ -12,6 +12,7 @@ use crate::bad_input::{BadInput, Problem};
 use crate::inputs::{self, Input};
 use crate::lines::{self, Line};
 use crate::stderr::say;
+use crate::summary::Summary;
 
 /// Lines longer than this are skipped and reported (no audit event comes near it).
 const MAX_LINE_BYTES: usize = 16 << 20;
@@ -34,6 +35,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     for input in &inputs {
         scan_input(&mut engine, input, &mut bad, &mut totals);
     }
+    let rules = engine.active_rules();
     let (alerts, stats) = engine.finish();
     if let Err(e) = write_alerts(&alerts) {
         if e.kind() == io::ErrorKind::BrokenPipe {
@@ -41,27 +43,21 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         }
         return Err(e).context("writing alerts");
     }
-    let seconds = started.elapsed().as_secs_f64();
-    let rate = |n: f64| if seconds > 0.0 { n / seconds } else { 0.0 };
-    #[allow(clippy::cast_precision_loss)] // rates are approximate
-    let (events_per_s, mb_per_s) = (rate(stats.events as f64), rate(totals.bytes as f64) / 1e6);
     if bad.unshown() > 0 {
         say(format_args!("... and {} more input problems not shown", bad.unshown()));
     }
-    say(format_args!(
-        "{} files, {} lines, {} events, {} malformed, {} not UTF-8, {} too long, {} unrepresentable values, {} unreadable inputs, {} matches, {} alerts, {} events without a usable time in {seconds:.2}s ({events_per_s:.0} events/s, {mb_per_s:.1} MB/s)",
-        inputs.len(),
-        totals.lines,
-        stats.events,
-        bad.count(Problem::MalformedJson),
-        bad.count(Problem::NotUtf8),
-        bad.count(Problem::TooLong),
-        bad.count(Problem::Unrepresentable),
-        bad.count(Problem::Unreadable),
-        stats.matches,
-        alerts.len(),
-        stats.time_fallbacks,
-    ));
+    let summary = Summary {
+        inputs: inputs.len(),
+        lines: totals.lines,
+        events: stats.events,
+        rules,
+        matches: stats.matches,
+        alerts: alerts.len(),
+        bad: &bad,
+        seconds: started.elapsed().as_secs_f64(),
+        bytes: totals.bytes,
+    };
+    say(format_args!("{summary}"));
     Ok(if bad.count(Problem::Unreadable) > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
@@ -112,15 +108,24 @@ fn scan_line(engine: &mut Engine, file: usize, line_no: u64, bytes: &[u8], locat
     let bytes = if line_no == 1 { bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes) } else { bytes };
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
-        Err(e) => return bad.report(Problem::NotUtf8, location, &format!("not UTF-8: {e}")),
+        Err(e) => {
+            let location = format!("{location}:{}", e.valid_up_to() + 1);
+            return bad.report(Problem::NotUtf8, &location, "not UTF-8: an invalid byte sequence starts here");
+        }
     };
     match engine.line(file, line_no, text) {
-        Ok(unrepresentable) => {
-            for note in unrepresentable {
+        Ok(notes) => {
+            for note in notes.unrepresentable {
                 bad.report(Problem::Unrepresentable, location, &format!("{note}; scanned as if absent"));
             }
+            if let Some(note) = notes.unusable_time {
+                bad.report(Problem::UnusableTime, location, &note);
+            }
         }
-        Err(e) => bad.report(Problem::MalformedJson, location, &e.to_string()),
+        Err(e) => {
+            let location = e.column().map_or_else(|| location.to_string(), |col| format!("{location}:{col}"));
+            bad.report(Problem::MalformedJson, &location, &e.to_string());
+        }
     }
 }
 

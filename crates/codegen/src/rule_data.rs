@@ -91,7 +91,7 @@ fn title_parts(template: &Template, slots: &Slots) -> Vec<TokenStream> {
 }
 
 fn test_case(case: &TestCase) -> TokenStream {
-    let TestCase { name, expected_result, log_json, .. } = case;
+    let TestCase { name, line, expected_result, log_json, .. } = case;
     let expected_title = option_str(case.expected_title.as_deref());
     let expected_dedup = option_str(case.expected_dedup.as_deref());
     let expected_severity = if let Some(s) = case.expected_severity {
@@ -103,6 +103,7 @@ fn test_case(case: &TestCase) -> TokenStream {
     quote! {
         ::vigil_runtime::TestCase {
             name: #name,
+            line: #line,
             expected_result: #expected_result,
             log: #log_json,
             expected_title: #expected_title,

@@ -9,7 +9,7 @@ use crate::diagnostic::Diagnostic;
 use crate::ir::Expr;
 use crate::log_types::{self, LOG_TYPES};
 use crate::path::KeyPath;
-use crate::rule::{Rule, TestCase};
+use crate::rule::{Rule, Severity, TestCase};
 use crate::source_map::{Pos, SourceMap, Step};
 use crate::spec::{OneOrMany, RuleSpec, TestSpec};
 use crate::suggest::did_you_mean;
@@ -51,9 +51,9 @@ pub fn load_rule_set(root: &Path, files: &[String]) -> Result<RuleSet, Vec<Diagn
         let shown = format!("{label}/{file}");
         match std::fs::read_to_string(root.join(file)) {
             Ok(source) => {
-                let (rule, mut errors) = check_rule(&shown, file, &source);
+                let (rule, mut errors, id_pos) = check_rule(&shown, &source);
                 diagnostics.append(&mut errors);
-                rules.extend(rule.map(|rule| (shown, rule)));
+                rules.extend(rule.map(|rule| (shown, rule, id_pos)));
             }
             Err(e) => {
                 diagnostics.push(Diagnostic { file: shown, line: 1, col: 1, message: format!("cannot read: {e}") });
@@ -62,20 +62,20 @@ pub fn load_rule_set(root: &Path, files: &[String]) -> Result<RuleSet, Vec<Diagn
     }
     check_unique_ids(&rules, &mut diagnostics);
     if diagnostics.is_empty() {
-        Ok(RuleSet { rules: rules.into_iter().map(|(_, r)| r).collect() })
+        Ok(RuleSet { rules: rules.into_iter().map(|(_, r, _)| r).collect() })
     } else {
         Err(diagnostics)
     }
 }
 
-fn check_unique_ids(rules: &[(String, Rule)], diagnostics: &mut Vec<Diagnostic>) {
+fn check_unique_ids(rules: &[(String, Rule, Pos)], diagnostics: &mut Vec<Diagnostic>) {
     let mut first_by_id: BTreeMap<&str, &str> = BTreeMap::new();
-    for (shown, rule) in rules {
+    for (shown, rule, id_pos) in rules {
         if let Some(first) = first_by_id.insert(&rule.id, shown) {
             diagnostics.push(Diagnostic {
                 file: shown.clone(),
-                line: 1,
-                col: 1,
+                line: id_pos.line,
+                col: id_pos.col,
                 message: format!("RuleID `{}` is already used by {first}; every rule needs its own RuleID", rule.id),
             });
             first_by_id.insert(&rule.id, first);
@@ -83,73 +83,35 @@ fn check_unique_ids(rules: &[(String, Rule)], diagnostics: &mut Vec<Diagnostic>)
     }
 }
 
-/// Loads one rule from its YAML `source`. `shown` names the file in diagnostics; `file` is the
-/// path recorded in the rule.
-pub fn load_rule(shown: &str, file: &str, source: &str) -> Result<Rule, Vec<Diagnostic>> {
-    match check_rule(shown, file, source) {
-        (Some(rule), errors) if errors.is_empty() => Ok(rule),
-        (_, errors) => Err(errors),
+/// Loads one rule from its YAML `source`; `shown` names the file in the rule and in diagnostics.
+pub fn load_rule(shown: &str, source: &str) -> Result<Rule, Vec<Diagnostic>> {
+    match check_rule(shown, source) {
+        (Some(rule), errors, _) if errors.is_empty() => Ok(rule),
+        (_, errors, _) => Err(errors),
     }
 }
 
-/// The rule as far as it could be read (`None` when the YAML does not fit the schema), and every
-/// problem found in it.
-fn check_rule(shown: &str, file: &str, source: &str) -> (Option<Rule>, Vec<Diagnostic>) {
-    let spec: RuleSpec = match serde_yaml::from_str(source) {
-        Ok(spec) => spec,
-        Err(e) => return (None, vec![yaml_diagnostic(shown, &e)]),
+/// The rule as far as it could be read (`None` when the YAML does not parse), every problem
+/// found in it, and where its `RuleID` stands.
+fn check_rule(shown: &str, source: &str) -> (Option<Rule>, Vec<Diagnostic>, Pos) {
+    let document: serde_yaml::Value = match serde_yaml::from_str(source) {
+        Ok(document) => document,
+        Err(e) => return (None, vec![yaml_diagnostic(shown, &e)], Pos { line: 1, col: 1 }),
     };
     let mut checker = Checker { file: shown, map: SourceMap::new(source), diagnostics: Vec::new() };
-    let rule = checker.rule(file, spec);
-    (Some(rule), checker.diagnostics)
+    let id_pos = checker.map.value(&[key("RuleID")]).unwrap_or(Pos { line: 1, col: 1 });
+    let rule = checker.spec(document).map(|spec| checker.rule(spec));
+    (rule, checker.diagnostics, id_pos)
 }
 
-/// The keys of a rule file, for "did you mean" hints.
-const KEYS: &[&str] = &[
-    "AnalysisType",
-    "RuleID",
-    "DisplayName",
-    "Enabled",
-    "LogTypes",
-    "Severity",
-    "Description",
-    "Reference",
-    "Runbook",
-    "Status",
-    "CreatedBy",
-    "Tags",
-    "Reports",
-    "DedupPeriodMinutes",
-    "Threshold",
-    "SummaryAttributes",
-    "CreateAlert",
-    "Condition",
-    "Detection",
-    "Filename",
-    "InlineFilters",
-    "AlertTitle",
-    "AlertContext",
-    "GroupBy",
-    "DynamicSeverities",
-    "OutputFields",
-    "Tests",
-];
-
-/// A `serde_yaml` error as a diagnostic, with unknown keys given a suggestion.
+/// A YAML syntax error as a diagnostic.
 fn yaml_diagnostic(shown: &str, error: &serde_yaml::Error) -> Diagnostic {
     let (line, col) = error.location().map_or((1, 1), |l| (l.line(), l.column()));
     let mut message = error.to_string();
     if let Some(at) = message.find(&format!(" at line {line} column {col}")) {
         message.replace_range(at..at + format!(" at line {line} column {col}").len(), "");
     }
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        let key = rest.split('`').next().unwrap_or_default();
-        message = format!(
-            "unknown key `{key}`{}; see RULES.md section 1 for the keys of a rule",
-            did_you_mean(key, KEYS.iter().copied())
-        );
-    }
-    Diagnostic { file: shown.to_string(), line, col, message }
+    Diagnostic { file: shown.to_string(), line, col, message: format!("not valid YAML: {message}") }
 }
 
 struct Checker<'a> {
@@ -185,10 +147,18 @@ impl Checker<'_> {
         self.report(pos, message);
     }
 
-    fn rule(&mut self, file: &str, spec: RuleSpec) -> Rule {
-        self.analysis_type(&spec.analysis_type);
-        self.rule_id(&spec.rule_id);
-        self.log_type_names(&spec.log_types);
+    /// Checks the spec's meaning; keys that are missing were reported already and take neutral
+    /// values here, so that the rest is still checked.
+    fn rule(&mut self, spec: RuleSpec) -> Rule {
+        if let Some(analysis_type) = &spec.analysis_type {
+            self.analysis_type(analysis_type);
+        }
+        if let Some(id) = &spec.rule_id {
+            self.rule_id(id);
+        }
+        if let Some(log_types) = &spec.log_types {
+            self.log_type_names(log_types);
+        }
         self.reports(&spec.reports);
         self.unsupported(&spec);
         let condition = self.condition(&spec);
@@ -201,12 +171,12 @@ impl Checker<'_> {
         let group_by = self.group_by(&group_by_texts);
         let tests = self.tests(spec.tests);
         Rule {
-            file: file.to_string(),
-            id: spec.rule_id,
+            file: self.file.to_string(),
+            id: spec.rule_id.unwrap_or_default(),
             display_name: spec.display_name,
-            enabled: spec.enabled,
-            log_types: spec.log_types,
-            severity: spec.severity,
+            enabled: spec.enabled.unwrap_or_default(),
+            log_types: spec.log_types.unwrap_or_default(),
+            severity: spec.severity.unwrap_or(Severity::Info),
             description: spec.description,
             reference: spec.reference,
             runbook: spec.runbook,
@@ -323,7 +293,7 @@ impl Checker<'_> {
                 if spec.detection.is_none() && spec.filename.is_none() {
                     self.report(
                         Some(Pos { line: 1, col: 1 }),
-                        "the rule has no logic; add `Condition:` (or Panther's `Detection:` / `Filename:`)".into(),
+                        "the rule has no `Condition:`; add one, e.g. `Condition: program eq \"nmap\"`".into(),
                     );
                 }
                 return Expr::And(Vec::new());
@@ -398,27 +368,49 @@ impl Checker<'_> {
         let mut names = BTreeMap::new();
         for (i, spec) in specs.into_iter().enumerate() {
             let at = [key("Tests"), Step::Index(i)];
-            if let Some(first) = names.insert(spec.name.clone(), i) {
+            let here = |k: &str| -> Vec<Step> { at.iter().cloned().chain([key(k)]).collect() };
+            // The document check keeps only cases with every required key.
+            let (Some(name), Some(expected_result), Some(log)) = (spec.name, spec.expected_result, spec.log) else {
+                continue;
+            };
+            if let Some(first) = names.insert(name.clone(), i) {
                 self.at_value(
-                    &[key("Tests"), Step::Index(i), key("Name")],
-                    format!(
-                        "test `{}` is already defined (test {}); give each test its own Name",
-                        spec.name,
-                        first + 1
-                    ),
+                    &here("Name"),
+                    format!("test `{name}` is already defined (test {}); give each test its own Name", first + 1),
                 );
             }
             if spec.mocks.is_some() {
+                self.at_key(&here("Mocks"), "`Mocks` only apply to Python rules; remove it".into());
+            }
+            if spec.expected_alert_context.is_some() {
                 self.at_key(
-                    &[key("Tests"), Step::Index(i), key("Mocks")],
-                    "`Mocks` only apply to Python rules; remove it".into(),
+                    &here("ExpectedAlertContext"),
+                    "`ExpectedAlertContext` needs `AlertContext`, which is not supported yet".into(),
                 );
             }
-            let log_at: Vec<Step> = at.iter().cloned().chain([key("Log")]).collect();
-            let Some(log_json) = self.test_log(&log_at, &spec.log) else { continue };
+            if !expected_result {
+                let pinned = [
+                    ("ExpectedTitle", spec.expected_title.is_some()),
+                    ("ExpectedDedup", spec.expected_dedup.is_some()),
+                    ("ExpectedSeverity", spec.expected_severity.is_some()),
+                ];
+                for (pin, present) in pinned {
+                    if present {
+                        self.at_key(
+                            &here(pin),
+                            format!(
+                                "`{pin}` only applies to a test with `ExpectedResult: true`; a non-match has no alert"
+                            ),
+                        );
+                    }
+                }
+            }
+            let line = self.map.key(&at).map_or(1, |p| p.line);
+            let Some(log_json) = self.test_log(&here("Log"), &log) else { continue };
             cases.push(TestCase {
-                name: spec.name,
-                expected_result: spec.expected_result,
+                name,
+                line,
+                expected_result,
                 log_json,
                 expected_title: spec.expected_title,
                 expected_dedup: spec.expected_dedup,
@@ -472,6 +464,8 @@ fn is_attack_id(id: &str) -> bool {
     };
     tactic.strip_prefix("TA").is_some_and(|t| digits(t, 4)) && technique_ok
 }
+
+mod document;
 
 #[cfg(test)]
 mod tests;

@@ -33,7 +33,7 @@ impl Severity {
 /// A rule, checked and lowered to the IR.
 #[derive(Debug, Clone)]
 pub struct Rule {
-    /// The rule file, relative to the rules directory, with `/` separators.
+    /// The rule file as shown in messages, e.g. `rules/teleport/network_scanning.yml`.
     pub file: String,
     pub id: String,
     pub display_name: Option<String>,
@@ -63,6 +63,8 @@ pub struct Rule {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestCase {
     pub name: String,
+    /// The line of the case in its rule file.
+    pub line: usize,
     pub expected_result: bool,
     /// The event as compact JSON.
     pub log_json: String,

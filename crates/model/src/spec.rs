@@ -6,22 +6,23 @@ use serde::Deserialize;
 
 use crate::rule::Severity;
 
-/// Every key of a rule file (RULES.md section 1). Unknown keys are rejected.
+/// Every key of a rule file (RULES.md section 1). Keys a rule must have are checked by the
+/// loader, which reports each missing one; here every key is optional.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
     #[serde(rename = "AnalysisType")]
-    pub analysis_type: String,
+    pub analysis_type: Option<String>,
     #[serde(rename = "RuleID")]
-    pub rule_id: String,
+    pub rule_id: Option<String>,
     #[serde(rename = "DisplayName")]
     pub display_name: Option<String>,
     #[serde(rename = "Enabled")]
-    pub enabled: bool,
+    pub enabled: Option<bool>,
     #[serde(rename = "LogTypes")]
-    pub log_types: Vec<String>,
+    pub log_types: Option<Vec<String>>,
     #[serde(rename = "Severity")]
-    pub severity: Severity,
+    pub severity: Option<Severity>,
     #[serde(rename = "Description")]
     pub description: Option<String>,
     #[serde(rename = "Reference")]
@@ -87,17 +88,19 @@ pub struct GroupBySpec {
 #[serde(deny_unknown_fields)]
 pub struct TestSpec {
     #[serde(rename = "Name")]
-    pub name: String,
+    pub name: Option<String>,
     #[serde(rename = "ExpectedResult")]
-    pub expected_result: bool,
+    pub expected_result: Option<bool>,
     #[serde(rename = "Log")]
-    pub log: serde_yaml::Value,
+    pub log: Option<serde_yaml::Value>,
     #[serde(rename = "ExpectedTitle")]
     pub expected_title: Option<String>,
     #[serde(rename = "ExpectedDedup")]
     pub expected_dedup: Option<String>,
     #[serde(rename = "ExpectedSeverity")]
     pub expected_severity: Option<Severity>,
+    #[serde(rename = "ExpectedAlertContext")]
+    pub expected_alert_context: Option<serde_yaml::Value>,
     #[serde(rename = "Mocks")]
     pub mocks: Option<serde_yaml::Value>,
 }

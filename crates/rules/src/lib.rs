@@ -1,6 +1,5 @@
 //! The rule set bundled with vigil: every rule file under `rules/`, compiled to native code.
-//! `cargo test -p vigil-rules` runs every rule's own test cases.
+//! `cargo test -p vigil-rules` runs every rule's own test cases, as
+//! `rule_tests::<rule id in snake case>::<case name in snake case>`.
 
-mod generated;
-
-pub use generated::RULE_SET;
+include!("generated.rs");

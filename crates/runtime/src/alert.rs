@@ -48,11 +48,22 @@ pub struct Alert {
     pub tags: &'static [&'static str],
     pub reference: Option<&'static str>,
     pub runbook: Option<&'static str>,
-    pub output_fields: BTreeMap<&'static str, serde_json::Value>,
+    /// In the order the rule lists them.
+    pub output_fields: OrderedFields,
     /// For each summary attribute, the distinct values seen and how often.
     pub summary_attributes: BTreeMap<&'static str, BTreeMap<String, u64>>,
     /// `file:line` of the first events (at most [`MAX_SOURCES`]).
     pub sources: Vec<String>,
+}
+
+/// Named values serialised as a JSON object in their own order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderedFields(pub Vec<(&'static str, serde_json::Value)>);
+
+impl Serialize for OrderedFields {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
 }
 
 /// Turns all matches into alerts, in a deterministic order: by first event time (untimed first),
@@ -121,7 +132,7 @@ fn close_window(rules: &[Rule], files: &[String], window: &[Match]) -> Option<(O
         tags: rule.tags,
         reference: rule.reference,
         runbook: rule.runbook,
-        output_fields: first.output_fields.iter().cloned().collect(),
+        output_fields: OrderedFields(first.output_fields.clone()),
         summary_attributes,
         sources: window.iter().take(MAX_SOURCES).map(|m| format!("{}:{}", files[m.file], m.line)).collect(),
     };

@@ -22,6 +22,16 @@ pub struct Stats {
     pub time_fallbacks: u64,
 }
 
+/// What was wrong, but not fatal, with a line that was scanned.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct LineNotes {
+    /// Read fields whose values could not be represented and were taken as absent
+    /// (see [`Event::unrepresentable`]).
+    pub unrepresentable: Vec<String>,
+    /// Why the event's time was not usable, when it was not.
+    pub unusable_time: Option<String>,
+}
+
 /// Scans events of one log type against the enabled rules that read it.
 #[derive(Debug)]
 pub struct Engine {
@@ -74,17 +84,26 @@ impl Engine {
         self.files.len() - 1
     }
 
-    /// Parses one line of `file` and runs the rules on it. Returns the read fields whose values
-    /// could not be represented and were taken as absent (see [`Event::unrepresentable`]).
-    pub fn line(&mut self, file: usize, line: u64, text: &str) -> Result<Vec<String>, EventError> {
+    /// The number of rules that run.
+    pub fn active_rules(&self) -> usize {
+        self.active.len()
+    }
+
+    /// Parses one line of `file` and runs the rules on it.
+    pub fn line(&mut self, file: usize, line: u64, text: &str) -> Result<LineNotes, EventError> {
         let event = Event::parse(&self.rule_set.schema, text)?;
         self.stats.events += 1;
-        let own_time = event.get(&self.log_type.time).and_then(time::parse);
-        let time = if let Some(t) = own_time {
+        let mut notes = LineNotes { unrepresentable: event.unrepresentable().to_vec(), unusable_time: None };
+        let time_value = event.get(&self.log_type.time);
+        let time = if let Some(t) = time_value.and_then(time::parse) {
             self.last_time[file] = Some(t);
             Some(t)
         } else {
             self.stats.time_fallbacks += 1;
+            let field = self.rule_set.schema.keys[self.log_type.time.slot];
+            let what = time_value.map_or_else(|| "absent".to_string(), |v| format!("{}, not a time", v.to_json()));
+            let fallback = if self.last_time[file].is_some() { "the previous line's time" } else { "no time" };
+            notes.unusable_time = Some(format!("`{field}` is {what}; the event gets {fallback}"));
             self.last_time[file]
         };
         for &index in &self.active {
@@ -114,7 +133,7 @@ impl Engine {
                     .collect(),
             });
         }
-        Ok(event.unrepresentable().to_vec())
+        Ok(notes)
     }
 
     pub fn stats(&self) -> Stats {

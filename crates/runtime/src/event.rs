@@ -46,10 +46,17 @@ pub struct Event<'a> {
 
 /// Why a line is not an event: bad JSON, or JSON that is not one object.
 #[derive(Debug, thiserror::Error)]
-#[error("{} {}", if .source.is_data() { "not an event object:" } else { "malformed JSON:" }, crate::json_error::without_position(.source))]
+#[error("{} {}", if .source.is_data() { "not an event object:" } else { "malformed JSON:" }, crate::json_error::bare(.source))]
 pub struct EventError {
     #[from]
     source: serde_json::Error,
+}
+
+impl EventError {
+    /// The 1-based column (in bytes) of the line where the problem is, when known.
+    pub fn column(&self) -> Option<usize> {
+        Some(self.source.column()).filter(|c| *c > 0)
+    }
 }
 
 impl<'a> Event<'a> {
@@ -121,11 +128,12 @@ impl<'de> Visitor<'de> for EventSeed<'_, '_, 'de> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(CowStr(key)) = map.next_key()? {
             let exact = (self.schema.exact)(&key);
-            let folded = match exact {
-                Some(_) => &[][..],
-                // Most keys are already lower case: fold without allocating for them.
-                None if key.chars().any(char::is_uppercase) => (self.schema.folded)(&key.to_lowercase()),
-                None => (self.schema.folded)(&key),
+            // Case variants of the key that other rules spell differently fall back to this one.
+            // Most keys are already lower case: fold without allocating for them.
+            let folded = if key.chars().any(char::is_uppercase) {
+                (self.schema.folded)(&key.to_lowercase())
+            } else {
+                (self.schema.folded)(&key)
             };
             if exact.is_none() && folded.is_empty() {
                 map.next_value::<IgnoredAny>()?;
@@ -141,13 +149,11 @@ impl<'de> Visitor<'de> for EventSeed<'_, '_, 'de> {
                     continue;
                 }
             };
-            match exact {
-                Some(slot) => self.event.exact[slot] = Some(value),
-                None => {
-                    for slot in folded {
-                        self.event.folded[*slot] = Some(value.clone());
-                    }
-                }
+            for slot in folded.iter().filter(|slot| Some(**slot) != exact) {
+                self.event.folded[*slot] = Some(value.clone());
+            }
+            if let Some(slot) = exact {
+                self.event.exact[slot] = Some(value);
             }
         }
         Ok(())
@@ -182,7 +188,11 @@ pub(crate) mod tests {
         let event =
             Event::parse(&schema, r#"{"USER": "a", "other": {"deep": [1]}, "argv": ["-v"], "user": "b"}"#).unwrap();
         assert_eq!(event.slot(0).and_then(Value::as_str), Some("b"));
-        assert_eq!(event.slot(1).and_then(Value::as_str), Some("a"));
+        assert_eq!(event.slot(1).and_then(Value::as_str), Some("b"), "the last case variant wins");
+        let lower = Event::parse(&schema, r#"{"user": "lower only"}"#).unwrap();
+        assert_eq!(lower.slot(1).and_then(Value::as_str), Some("lower only"), "`User` falls back to `user`");
+        let both = Event::parse(&schema, r#"{"User": "exact", "user": "other"}"#).unwrap();
+        assert_eq!(both.slot(1).and_then(Value::as_str), Some("exact"), "an exact key beats a case variant");
         let argv0 = Path { slot: 2, rest: &[Seg::Index(0)] };
         assert_eq!(event.get(&argv0).and_then(Value::as_str), Some("-v"));
         assert_eq!(event.get(&Path { slot: 2, rest: &[Seg::Index(1)] }), None);
@@ -203,9 +213,9 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn errors_give_the_column_not_line_1() {
+    fn errors_give_the_column_apart_from_the_message() {
         let err = Event::parse(&schema(), r#"{"a": tru}"#).unwrap_err();
-        assert_eq!(err.to_string(), "malformed JSON: expected ident at column 10");
+        assert_eq!((err.to_string().as_str(), err.column()), ("malformed JSON: expected ident", Some(10)));
         let err = Event::parse(&schema(), "[1]").unwrap_err();
         assert_eq!(err.to_string(), "not an event object: invalid type: sequence, expected an event: a JSON object");
     }

@@ -14,7 +14,7 @@ pub mod time;
 pub mod value;
 
 pub use alert::Alert;
-pub use engine::{Engine, Stats};
+pub use engine::{Engine, LineNotes, Stats};
 pub use event::{Event, Path, Schema, Seg};
 pub use rule::{Field, LogType, Part, Report, Rule, RuleSet, Severity, TestCase};
 pub use value::{Number, Value};

@@ -53,7 +53,7 @@ pub fn dedup(rule: &Rule, event: &Event, title: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::event::tests::schema;
     use crate::event::{Path, Seg};
@@ -63,7 +63,7 @@ mod tests {
     const ARGV0: Field =
         Field { name: "argv[0]", path: Path { slot: 2, rest: &[Seg::Index(0)] }, placeholder: "<UNKNOWN_ARGV>" };
 
-    fn rule(title: Option<&'static [Part]>, group_by: &'static [Field]) -> Rule {
+    pub(crate) fn rule(title: Option<&'static [Part]>, group_by: &'static [Field]) -> Rule {
         Rule {
             id: "T.Rule",
             file: "t.yml",
@@ -88,7 +88,7 @@ mod tests {
         }
     }
 
-    const TITLE: &[Part] = &[
+    pub(crate) const TITLE: &[Part] = &[
         Part::Text("by "),
         Part::Field { field: USER, default: None },
         Part::Text(" / "),

@@ -42,6 +42,8 @@ pub struct Report {
 #[derive(Debug, Clone, Copy)]
 pub struct TestCase {
     pub name: &'static str,
+    /// The line of the case in the rule file.
+    pub line: usize,
     pub expected_result: bool,
     /// The event, as JSON.
     pub log: &'static str,
@@ -54,7 +56,7 @@ pub struct TestCase {
 #[derive(Debug)]
 pub struct Rule {
     pub id: &'static str,
-    /// The rule file, relative to the rules directory.
+    /// The rule file, e.g. `rules/teleport/network_scanning.yml`.
     pub file: &'static str,
     pub display_name: Option<&'static str>,
     pub enabled: bool,

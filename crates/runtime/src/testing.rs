@@ -7,13 +7,12 @@ use crate::rule::{Rule, RuleSet, TestCase};
 /// Checks one test case: the verdict, and for expected matches the rendered title, dedup string
 /// and severity when the case pins them. The error says what differed.
 pub fn check(rule_set: &RuleSet, rule: &Rule, case: &TestCase) -> Result<(), String> {
-    let event = Event::parse(&rule_set.schema, case.log).map_err(|e| format!("the test's Log is not an event: {e}"))?;
+    let at = format!("{}:{}: rule {} test {:?}", rule.file, case.line, rule.id, case.name);
+    let event = Event::parse(&rule_set.schema, case.log).map_err(|e| format!("{at}: the Log is not an event: {e}"))?;
     let matched = (rule.matcher)(&event);
     if matched != case.expected_result {
         return Err(format!(
-            "rule {} test {:?}: expected {}, but the rule {}",
-            rule.id,
-            case.name,
+            "{at}: expected {}, but the rule {}",
             if case.expected_result { "a match" } else { "no match" },
             if matched { "matched" } else { "did not match" }
         ));
@@ -23,24 +22,70 @@ pub fn check(rule_set: &RuleSet, rule: &Rule, case: &TestCase) -> Result<(), Str
     }
     let title = render::title(rule, &event);
     let dedup = render::dedup(rule, &event, &title);
+    let mut wrong = Vec::new();
     let pinned = [("title", case.expected_title, &title), ("dedup string", case.expected_dedup, &dedup)];
     for (what, expected, actual) in pinned {
-        if let Some(expected) = expected {
-            if expected != actual {
-                return Err(format!(
-                    "rule {} test {:?}: expected {what} {expected:?}, got {actual:?}",
-                    rule.id, case.name
-                ));
-            }
+        if let Some(expected) = expected.filter(|e| e != actual) {
+            wrong.push(format!("expected {what} {expected:?}, got {actual:?}"));
         }
     }
-    if let Some(expected) = case.expected_severity {
-        if expected != rule.severity {
-            return Err(format!(
-                "rule {} test {:?}: expected severity {expected:?}, got {:?}",
-                rule.id, case.name, rule.severity
-            ));
-        }
+    if let Some(expected) = case.expected_severity.filter(|e| *e != rule.severity) {
+        wrong.push(format!("expected severity {expected:?}, got {:?}", rule.severity));
+    }
+    if !wrong.is_empty() {
+        return Err(format!("{at}: {}", wrong.join("; ")));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::tests::schema;
+    use crate::render::tests::{TITLE, rule};
+    use crate::rule::{LogType, Severity};
+
+    fn case(expected_result: bool, log: &'static str) -> TestCase {
+        TestCase {
+            name: "case",
+            line: 7,
+            expected_result,
+            log,
+            expected_title: Some("by ann / -v"),
+            expected_dedup: Some("by ann / -v"),
+            expected_severity: Some(Severity::Low),
+        }
+    }
+
+    fn run(case: &TestCase) -> Result<(), String> {
+        let set = RuleSet { schema: schema(), log_types: &[] as &[LogType], rules: &[] };
+        let mut rule = rule(Some(TITLE), &[]);
+        rule.matcher = |event| event.slot(0).is_some();
+        check(&set, &rule, case)
+    }
+
+    #[test]
+    fn passes_when_verdict_and_pinned_outputs_agree() {
+        assert_eq!(run(&case(true, r#"{"user": "ann", "argv": ["-v"]}"#)), Ok(()));
+        assert_eq!(run(&case(false, "{}")), Ok(()));
+    }
+
+    #[test]
+    fn failures_name_the_file_line_and_every_difference() {
+        assert_eq!(
+            run(&case(true, "{}")),
+            Err(r#"t.yml:7: rule T.Rule test "case": expected a match, but the rule did not match"#.into())
+        );
+        let mut pinned = case(true, r#"{"user": "bob"}"#);
+        pinned.expected_severity = Some(Severity::High);
+        assert_eq!(
+            run(&pinned),
+            Err(r#"t.yml:7: rule T.Rule test "case": expected title "by ann / -v", got "by bob / no args"; expected dedup string "by ann / -v", got "by bob / no args"; expected severity High, got Low"#.into())
+        );
+        assert!(
+            run(&case(true, "{"))
+                .unwrap_err()
+                .starts_with(r#"t.yml:7: rule T.Rule test "case": the Log is not an event"#)
+        );
+    }
 }

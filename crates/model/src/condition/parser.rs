@@ -22,9 +22,7 @@ pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
     let expr = parser.or()?;
     parser.skip_space();
     if parser.pos < text.len() {
-        return Err(
-            parser.error(format!("expected `and`, `or` or the end of the condition, found `{}`", parser.word_ahead()))
-        );
+        return Err(parser.error(format!("expected `and`, `or` or the end of the condition, found {}", parser.found())));
     }
     Ok(expr)
 }
@@ -52,7 +50,15 @@ impl<'t> Parser<'t> {
     fn word_ahead(&self) -> &str {
         let rest = self.rest();
         let len = rest.char_indices().find(|&(_, c)| !path::is_bare_key_char(c)).map_or(rest.len(), |(i, _)| i);
-        if len > 0 { &rest[..len] } else { rest.chars().next().map_or("end of condition", |c| &rest[..c.len_utf8()]) }
+        if len > 0 { &rest[..len] } else { rest.chars().next().map_or("", |c| &rest[..c.len_utf8()]) }
+    }
+
+    /// What stands at the cursor, quoted, for "found ..." in messages.
+    fn found(&self) -> String {
+        match self.word_ahead() {
+            "" => "the end of the condition".to_string(),
+            word => format!("`{word}`"),
+        }
     }
 
     /// Consumes `keyword` if it stands at the cursor as a whole word.
@@ -125,7 +131,7 @@ impl<'t> Parser<'t> {
     }
 
     fn close(&mut self) -> Result<(), SyntaxError> {
-        if self.punct(')') { Ok(()) } else { Err(self.error(format!("expected `)`, found `{}`", self.word_ahead()))) }
+        if self.punct(')') { Ok(()) } else { Err(self.error(format!("expected `)`, found {}", self.found()))) }
     }
 
     /// `true` or `false` standing alone (not a key named so, as in `true eq 1`).
@@ -280,8 +286,13 @@ impl<'t> Parser<'t> {
         let rest = self.rest();
         if rest.starts_with('"') {
             let end = path::quoted_end(rest).ok_or_else(|| self.error("unterminated string".into()))?;
-            let value: String =
-                serde_json::from_str(&rest[..end]).map_err(|e| self.error(format!("bad string literal: {e}")))?;
+            let value: String = serde_json::from_str(&rest[..end]).map_err(|e| {
+                // Point at the problem inside the string, not at "line 1 column N" of it.
+                let offset = self.pos + e.column().saturating_sub(1);
+                let message = e.to_string();
+                let message = message.split(" at line ").next().unwrap_or_default();
+                SyntaxError { offset, message: format!("bad string literal: {message}") }
+            })?;
             self.pos += end;
             return Ok(Literal::String(value));
         }
@@ -296,7 +307,7 @@ impl<'t> Parser<'t> {
                     return Ok(Literal::List(items));
                 }
                 if !self.punct(',') {
-                    return Err(self.error(format!("expected `,` or `]` in list, found `{}`", self.word_ahead())));
+                    return Err(self.error(format!("expected `,` or `]` in list, found {}", self.found())));
                 }
             }
         }
@@ -315,8 +326,8 @@ impl<'t> Parser<'t> {
             return Ok(Literal::Number(n));
         }
         Err(self.error(format!(
-            "expected a literal (\"string\", number, true, false, null or [list]), found `{}`",
-            self.word_ahead()
+            "expected a literal (\"string\", number, true, false, null or [list]), found {}",
+            self.found()
         )))
     }
 }
@@ -441,7 +452,8 @@ mod tests {
         let cases: &[(&str, usize, &str)] = &[
             (r#"program eqq "nmap""#, 8, "did you mean `eq`?"),
             (r#"program in "nmap""#, 11, "`in` takes a list"),
-            (r#"(event eq "x""#, 13, "expected `)`"),
+            (r#"(event eq "x""#, 13, "expected `)`, found the end of the condition"),
+            (r#"x eq "a\qb""#, 8, "bad string literal: invalid escape"),
             (r#"event eq "x" nmap"#, 13, "expected `and`, `or`"),
             (r#"event eq "x"#, 9, "unterminated string"),
             ("event eq", 8, "expected a literal"),

@@ -6,7 +6,7 @@ const MINIMAL: &str =
     "AnalysisType: rule\nRuleID: Test.Rule\nEnabled: true\nLogTypes: [Gravitational.TeleportAudit]\nSeverity: Low\n";
 
 fn errors(source: &str) -> Vec<String> {
-    load_rule("rules/t.yml", "t.yml", source).unwrap_err().iter().map(ToString::to_string).collect()
+    load_rule("rules/t.yml", source).unwrap_err().iter().map(ToString::to_string).collect()
 }
 
 fn seed_path() -> std::path::PathBuf {
@@ -64,7 +64,8 @@ fn unknown_keys_suggest_the_nearest_key() {
     assert_eq!(
         errors(&source),
         [
-            "rules/t.yml:6:1: unknown key `Condtion` (did you mean `Condition`?); see RULES.md section 1 for the keys of a rule"
+            "rules/t.yml:6:1: unknown key `Condtion` (did you mean `Condition`?)",
+            "rules/t.yml:1:1: the rule has no `Condition:`; add one, e.g. `Condition: program eq \"nmap\"`",
         ]
     );
 }
@@ -73,9 +74,18 @@ fn unknown_keys_suggest_the_nearest_key() {
 fn wrong_types_and_values_are_reported_by_serde_with_positions() {
     let bad_severity = MINIMAL.replace("Severity: Low", "Severity: Severe");
     let err = &errors(&format!("{bad_severity}Condition: a exists\n"))[0];
-    assert!(err.starts_with("rules/t.yml:5:11: Severity: unknown variant `Severe`"), "{err}");
+    assert_eq!(
+        err,
+        "rules/t.yml:5:11: `Severity`: unknown value `Severe`, expected one of `Info`, `Low`, `Medium`, `High`, `Critical`"
+    );
     let missing = MINIMAL.replace("Enabled: true\n", "");
-    assert!(errors(&missing)[0].contains("missing field `Enabled`"));
+    assert_eq!(
+        errors(&missing),
+        [
+            "rules/t.yml:1:1: the rule has no `Enabled`, which is required; add e.g. `Enabled: true`",
+            "rules/t.yml:1:1: the rule has no `Condition:`; add one, e.g. `Condition: program eq \"nmap\"`"
+        ]
+    );
 }
 
 #[test]
@@ -105,7 +115,7 @@ fn unsupported_keys_are_errors_not_silently_ignored() {
             "rules/t.yml:6:1: Panther Simple Detections (`Detection:`) are not supported yet; write the logic as `Condition:`"
         ]
     );
-    assert!(errors(MINIMAL)[0].contains("the rule has no logic"));
+    assert!(errors(MINIMAL)[0].contains("the rule has no `Condition:`"));
 }
 
 #[test]
@@ -113,7 +123,7 @@ fn test_logs_may_be_json_strings_with_trailing_commas() {
     let source = format!(
         "{MINIMAL}Condition: a exists\nTests:\n  - Name: t\n    ExpectedResult: true\n    Log: '{{\"a\": [1, 2,], \"b\": \"x\",}}'\n"
     );
-    let rule = load_rule("rules/t.yml", "t.yml", &source).unwrap();
+    let rule = load_rule("rules/t.yml", &source).unwrap();
     assert_eq!(rule.tests[0].log_json, r#"{"a":[1,2],"b":"x"}"#);
     let Expr::Predicate(p) = &rule.condition else { panic!() };
     assert_eq!(p.op, Op::Exists);
@@ -138,7 +148,7 @@ fn duplicate_rule_ids_and_test_names_are_errors() {
         [
             format!("{label}/x/a.yml:9:12: test `t` is already defined (test 1); give each test its own Name"),
             format!(
-                "{label}/x/b.yml:1:1: RuleID `Test.Rule` is already used by {label}/x/a.yml; every rule needs its own RuleID"
+                "{label}/x/b.yml:2:9: RuleID `Test.Rule` is already used by {label}/x/a.yml; every rule needs its own RuleID"
             ),
         ]
     );
@@ -157,7 +167,40 @@ fn attack_ids_accept_techniques_and_sub_techniques() {
 fn yaml_1_2_scalars_yes_and_no_are_strings_not_booleans() {
     let source = MINIMAL.replace("Enabled: true", "Enabled: yes") + "Condition: a exists\n";
     let err = &errors(&source)[0];
-    assert!(err.starts_with("rules/t.yml:3:10: Enabled: invalid type: string \"yes\", expected a boolean"), "{err}");
+    assert_eq!(
+        err,
+        "rules/t.yml:3:10: `Enabled`: string \"yes\", expected a boolean (rules are YAML 1.2, where only `true` and `false` are booleans)"
+    );
     let upper = MINIMAL.replace("Enabled: true", "Enabled: TRUE") + "Condition: a exists\n";
-    assert!(load_rule("rules/t.yml", "t.yml", &upper).unwrap().enabled);
+    assert!(load_rule("rules/t.yml", &upper).unwrap().enabled);
+}
+
+#[test]
+fn every_key_problem_in_a_file_is_reported_at_once_with_its_position() {
+    let source = "AnalysisType: rule\nRuleID: T.X\nEnabled: true\nLogTypes: [Gravitational.TeleportAudit]\nSeverity: Hgh\nCondition: 'program eqq 1'\nAlertTitel: x\nThreshold: -1\nTests:\n  - Name: a\n    ExpectedResult: yes\n    Log: {a: 1}\n  - Name: b\n    Log: {a: 1}\n    ExpectedTitle: t\n    Expected: 1\n";
+    assert_eq!(
+        errors(source),
+        [
+            "rules/t.yml:11:21: `ExpectedResult`: string \"yes\", expected a boolean (rules are YAML 1.2, where only `true` and `false` are booleans)",
+            "rules/t.yml:16:5: unknown key `Expected`; the keys of a test are: Name, ExpectedResult, Log, ExpectedTitle, ExpectedDedup, ExpectedSeverity, ExpectedAlertContext, Mocks",
+            "rules/t.yml:13:5: the test has no `ExpectedResult`, which is required; add e.g. `ExpectedResult: true`",
+            "rules/t.yml:5:11: `Severity`: unknown value `Hgh`, expected one of `Info`, `Low`, `Medium`, `High`, `Critical`",
+            "rules/t.yml:7:1: unknown key `AlertTitel` (did you mean `AlertTitle`?)",
+            "rules/t.yml:8:12: `Threshold`: integer `-1`, expected a whole number from 1 up",
+            "rules/t.yml:6:21: bad condition: expected an operator after `program`, found `eqq` (did you mean `eq`?)",
+        ]
+    );
+}
+
+#[test]
+fn pinned_outputs_on_a_non_match_are_errors() {
+    let source = format!(
+        "{MINIMAL}Condition: a exists\nTests:\n  - Name: t\n    ExpectedResult: false\n    ExpectedTitle: x\n    Log: {{b: 1}}\n"
+    );
+    assert_eq!(
+        errors(&source),
+        [
+            "rules/t.yml:10:5: `ExpectedTitle` only applies to a test with `ExpectedResult: true`; a non-match has no alert"
+        ]
+    );
 }

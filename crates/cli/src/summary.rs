@@ -1,0 +1,51 @@
+//! The closing summary of a scan, on stderr: what was read, what matched, what was wrong.
+
+use std::fmt;
+
+use crate::bad_input::{BadInput, Problem};
+
+/// Everything the summary line reports.
+#[derive(Debug)]
+pub struct Summary<'a> {
+    pub inputs: usize,
+    pub lines: u64,
+    pub events: u64,
+    pub rules: usize,
+    pub matches: u64,
+    pub alerts: usize,
+    pub bad: &'a BadInput,
+    pub seconds: f64,
+    pub bytes: u64,
+}
+
+/// `1 line`, `2 lines`.
+fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+impl fmt::Display for Summary<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rate = |n: f64| if self.seconds > 0.0 { n / self.seconds } else { 0.0 };
+        #[allow(clippy::cast_precision_loss)] // rates are approximate
+        let (events_per_s, mb_per_s) = (rate(self.events as f64), rate(self.bytes as f64) / 1e6);
+        let bad = |problem| self.bad.count(problem);
+        write!(
+            f,
+            "{}, {}, {}, {}: {}, {}. Problems: {} malformed, {} not UTF-8, {} too long, {}, {}, {}. {:.2}s, {events_per_s:.0} events/s, {mb_per_s:.1} MB/s",
+            count(self.inputs as u64, "input", "inputs"),
+            count(self.lines, "line", "lines"),
+            count(self.events, "event", "events"),
+            count(self.rules as u64, "rule", "rules"),
+            count(self.matches, "match", "matches"),
+            count(self.alerts as u64, "alert", "alerts"),
+            bad(Problem::MalformedJson),
+            bad(Problem::NotUtf8),
+            bad(Problem::TooLong),
+            count(bad(Problem::Unrepresentable), "unrepresentable value", "unrepresentable values"),
+            count(bad(Problem::UnusableTime), "unusable time", "unusable times"),
+            count(bad(Problem::Unreadable), "unreadable input", "unreadable inputs"),
+            self.seconds,
+        )
+    }
+}
