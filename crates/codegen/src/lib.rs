@@ -3,7 +3,7 @@
 //!
 //! Output of one expansion:
 //! - `pub static RULE_SET: vigil_runtime::RuleSet`: the slot schema, log types and rules;
-//! - `mod matchers`: one native `fn(&Event) -> bool` per rule;
+//! - `mod matchers`: one native `fn(&Event) -> bool` per rule and per dynamic severity;
 //! - `mod rule_tests` (under `cfg(test)`): one `#[test]` per rule test case, named
 //!   `rule_tests::<rule id in snake case>::<case name in snake case>`;
 //! - one `include_bytes!` per rule file, so that editing a rule rebuilds the crate.
@@ -117,7 +117,14 @@ fn generate(set: &RuleSet) -> TokenStream {
     });
     let mut names = UniqueNames::default();
     let idents: Vec<Ident> = set.rules.iter().map(|r| Ident::new(&names.name(&r.id), Span::call_site())).collect();
-    let matchers = set.rules.iter().zip(&idents).map(|(r, ident)| matcher::matcher_fn(ident, &r.condition, &slots));
+    let matchers = set.rules.iter().zip(&idents).map(|(r, ident)| {
+        let main = matcher::matcher_fn(ident, &r.condition, &slots);
+        let severities =
+            r.dynamic_severities.iter().enumerate().map(|(i, (_, condition))| {
+                matcher::matcher_fn(&rule_data::severity_matcher(ident, i), condition, &slots)
+            });
+        quote!(#main #(#severities)*)
+    });
     let rules = set.rules.iter().zip(&idents).map(|(r, ident)| rule_data::rule(r, ident, &slots));
     let tests = test_module(set, &idents);
     quote! {
@@ -128,7 +135,7 @@ fn generate(set: &RuleSet) -> TokenStream {
             rules: &[#(#rules),*],
         };
 
-        /// Native matchers, one per rule.
+        /// Native matchers, one per rule and per dynamic severity.
         mod matchers {
             #(#matchers)*
         }

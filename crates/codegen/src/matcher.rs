@@ -179,13 +179,8 @@ impl Scope<'_, '_> {
                 });
                 quote!(#ops::compare(#v, #number, #accept))
             }
-            Op::Cidr => {
-                let texts: Vec<&str> = match literal() {
-                    Literal::List(items) => items.iter().map(literal_text).collect(),
-                    single => vec![literal_text(single)],
-                };
-                let networks = texts.iter().map(|t| cidr_tokens(t));
-                quote!(#ops::in_cidr(#v, &[#(#networks),*]))
+            Op::Cidr | Op::CidrContains | Op::IsIp | Op::IsIpv4 | Op::IsIpv6 | Op::IsPublicIp | Op::IsPrivateIp => {
+                network_test(op, v, operand)
             }
             Op::IsNull => quote!(#ops::is_null(#v)),
             Op::Exists => quote!(#ops::exists(#v)),
@@ -281,6 +276,49 @@ fn cidr_tokens(text: &str) -> TokenStream {
         std::net::IpAddr::V6(v6) => {
             let network = u128::from(v6);
             quote!(::vigil_runtime::ops::Cidr::V6 { network: #network, prefix: #prefix })
+        }
+    }
+}
+
+/// The address operators: CIDR membership and the kinds of IP address.
+fn network_test(op: Op, v: &Ident, operand: Option<&Operand>) -> TokenStream {
+    let ops = quote!(::vigil_runtime::ops);
+    let texts: Vec<&str> = match operand {
+        Some(Operand::Literal(Literal::List(items))) => items.iter().map(literal_text).collect(),
+        Some(Operand::Literal(single)) => vec![literal_text(single)],
+        _ => Vec::new(),
+    };
+    match op {
+        Op::Cidr => {
+            let networks = texts.iter().map(|t| cidr_tokens(t));
+            quote!(#ops::in_cidr(#v, &[#(#networks),*]))
+        }
+        Op::CidrContains => {
+            let addresses = texts.iter().map(|t| ip_tokens(t));
+            quote!(#ops::cidr_contains(#v, &[#(#addresses),*]))
+        }
+        _ => {
+            let kind = match op {
+                Op::IsIp => quote!(|_| true),
+                Op::IsIpv4 => quote!(|ip| ip.is_ipv4()),
+                Op::IsIpv6 => quote!(|ip| ip.is_ipv6()),
+                Op::IsPublicIp => quote!(#ops::is_public_ip),
+                _ => quote!(#ops::is_private_ip),
+            };
+            quote!(#ops::ip_is(#v, #kind))
+        }
+    }
+}
+
+fn ip_tokens(text: &str) -> TokenStream {
+    match condition::ip(text).expect("the address was checked when the rule compiled") {
+        std::net::IpAddr::V4(v4) => {
+            let bits = u32::from(v4);
+            quote!(::std::net::IpAddr::V4(::std::net::Ipv4Addr::from_bits(#bits)))
+        }
+        std::net::IpAddr::V6(v6) => {
+            let bits = u128::from(v6);
+            quote!(::std::net::IpAddr::V6(::std::net::Ipv6Addr::from_bits(#bits)))
         }
     }
 }

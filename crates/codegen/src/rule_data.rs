@@ -33,6 +33,11 @@ pub fn rule(rule: &Rule, matcher: &Ident, slots: &Slots) -> TokenStream {
     let summary_attributes = fields(&rule.summary_attributes);
     let output_fields = fields(&rule.output_fields);
     let tests = rule.tests.iter().map(test_case);
+    let dynamic_severities = rule.dynamic_severities.iter().enumerate().map(|(i, (severity, _))| {
+        let severity = severity_tokens(*severity);
+        let matcher = severity_matcher(matcher, i);
+        quote!(::vigil_runtime::DynamicSeverity { severity: #severity, matcher: matchers::#matcher })
+    });
     quote! {
         ::vigil_runtime::Rule {
             id: #id,
@@ -54,6 +59,7 @@ pub fn rule(rule: &Rule, matcher: &Ident, slots: &Slots) -> TokenStream {
             summary_attributes: #summary_attributes,
             output_fields: #output_fields,
             matcher: matchers::#matcher,
+            dynamic_severities: &[#(#dynamic_severities),*],
             tests: &[#(#tests),*],
         }
     }
@@ -111,4 +117,9 @@ fn test_case(case: &TestCase) -> TokenStream {
             expected_severity: #expected_severity,
         }
     }
+}
+
+/// The matcher of a rule's `i`th dynamic severity.
+pub fn severity_matcher(rule: &Ident, i: usize) -> Ident {
+    Ident::new(&format!("{rule}_severity_{i}"), rule.span())
 }

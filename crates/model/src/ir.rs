@@ -148,6 +148,8 @@ pub enum OperandKind {
     Glob,
     /// A CIDR or a list of them: `src_addr cidr ["10.0.0.0/8", "fd00::/8"]`.
     Cidrs,
+    /// An IP address or a list of them: `allowed cidr_contains "10.1.2.3"`.
+    Ips,
     /// Another key path: `user eq_field login`.
     Field,
     /// A time: a key path with an optional offset (`time + 12h`) or an RFC 3339 string.
@@ -200,6 +202,12 @@ ops! {
     Lt "lt" Number "A number less than the operand.",
     Le "le" Number "A number less than or equal to the operand.",
     Cidr "cidr" Cidrs "An IP address inside the CIDR, or any of the CIDRs.",
+    CidrContains "cidr_contains" Ips "A CIDR that contains every one of the addresses.",
+    IsIp "is_ip" None "An IPv4 or IPv6 address.",
+    IsIpv4 "is_ipv4" None "An IPv4 address.",
+    IsIpv6 "is_ipv6" None "An IPv6 address.",
+    IsPublicIp "is_public_ip" None "A globally routable IP address (Python's `is_global`).",
+    IsPrivateIp "is_private_ip" None "A private-use IP address (Python's `is_private`).",
     IsNull "is_null" None "Absent, null, \"\", [] or {}.",
     IsNotNull "is_not_null" None "Not `is_null`.",
     Exists "exists" None "The key is present, even if null.",

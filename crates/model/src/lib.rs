@@ -11,6 +11,7 @@ mod load;
 pub mod log_types;
 pub mod path;
 mod rule;
+pub mod sdl;
 mod source_map;
 mod spec;
 mod suggest;

@@ -10,6 +10,7 @@ use crate::ir::Expr;
 use crate::log_types::{self, LOG_TYPES};
 use crate::path::KeyPath;
 use crate::rule::{Rule, Severity, TestCase};
+use crate::sdl;
 use crate::source_map::{Pos, SourceMap, Step};
 use crate::spec::{OneOrMany, RuleSpec, TestSpec};
 use crate::suggest::did_you_mean;
@@ -161,7 +162,8 @@ impl Checker<'_> {
         }
         self.reports(&spec.reports);
         self.unsupported(&spec);
-        let condition = self.condition(&spec);
+        let condition = self.logic(&spec);
+        let dynamic_severities = self.dynamic_severities(spec.dynamic_severities.as_ref());
         let title = spec.alert_title.as_deref().and_then(|t| self.title(t));
         let dedup_period_minutes = self.at_least_one("DedupPeriodMinutes", spec.dedup_period_minutes, 60);
         let threshold = self.at_least_one("Threshold", spec.threshold, 1);
@@ -191,6 +193,7 @@ impl Checker<'_> {
             output_fields,
             group_by,
             condition,
+            dynamic_severities,
             title,
             tests,
         }
@@ -255,29 +258,14 @@ impl Checker<'_> {
     fn unsupported(&mut self, spec: &RuleSpec) {
         let present = [
             (
-                "Detection",
-                spec.detection.is_some(),
-                "Panther Simple Detections (`Detection:`) are not supported yet; write the logic as `Condition:`",
-            ),
-            (
                 "Filename",
                 spec.filename.is_some(),
-                "Python rules (`Filename:`) are not supported yet; write the logic as `Condition:`",
-            ),
-            (
-                "InlineFilters",
-                spec.inline_filters.is_some(),
-                "`InlineFilters` are not supported yet; add the filter to `Condition:` with `and`",
+                "Python rules (`Filename:`) are not supported yet; write the logic as `Condition:` or `Detection:`",
             ),
             (
                 "AlertContext",
                 spec.alert_context.is_some(),
                 "`AlertContext` is not supported yet; use `OutputFields` to carry fields into the alert",
-            ),
-            (
-                "DynamicSeverities",
-                spec.dynamic_severities.is_some(),
-                "`DynamicSeverities` are not supported yet; split the rule by severity",
             ),
         ];
         for (name, is_present, message) in present {
@@ -287,17 +275,117 @@ impl Checker<'_> {
         }
     }
 
-    fn condition(&mut self, spec: &RuleSpec) -> Expr {
-        let texts: Vec<(Vec<Step>, &str)> = match &spec.condition {
-            None => {
-                if spec.detection.is_none() && spec.filename.is_none() {
+    /// The rule's logic: `InlineFilters` (if any), then `Condition` or `Detection`, as one AND.
+    fn logic(&mut self, spec: &RuleSpec) -> Expr {
+        let given: Vec<&str> = [
+            ("Condition", spec.condition.is_some()),
+            ("Detection", spec.detection.is_some()),
+            ("Filename", spec.filename.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, present)| present.then_some(name))
+        .collect();
+        for extra in given.iter().skip(1) {
+            self.at_key(
+                &[key(extra)],
+                format!("a rule has one of `Condition`, `Detection` and `Filename`; this one also has `{}`", given[0]),
+            );
+        }
+        let mut items = Vec::new();
+        if let Some(filters) = &spec.inline_filters {
+            items.push(self.sdl(filters, "InlineFilters"));
+        }
+        items.push(match (&spec.condition, &spec.detection) {
+            (Some(_), _) => self.condition(spec),
+            (None, Some(detection)) => self.sdl(detection, "Detection"),
+            (None, None) => {
+                if spec.filename.is_none() {
                     self.report(
                         Some(Pos { line: 1, col: 1 }),
-                        "the rule has no `Condition:`; add one, e.g. `Condition: program eq \"nmap\"`".into(),
+                        "the rule has no `Condition:`; add one, e.g. `Condition: program eq \"nmap\"` (or Panther's `Detection:`)".into(),
                     );
                 }
-                return Expr::And(Vec::new());
+                Expr::And(Vec::new())
             }
+        });
+        // One flat AND at the top: the catalog lists its items one per line.
+        let mut flat = Vec::new();
+        for item in items {
+            match item {
+                Expr::And(mut conjuncts) => flat.append(&mut conjuncts),
+                other => flat.push(other),
+            }
+        }
+        if flat.len() == 1 { flat.remove(0) } else { Expr::And(flat) }
+    }
+
+    /// A Simple Detection list under the top-level key `name`.
+    fn sdl(&mut self, value: &serde_yaml::Value, name: &str) -> Expr {
+        self.sdl_at(value, &[key(name)])
+    }
+
+    fn sdl_at(&mut self, value: &serde_yaml::Value, at: &[Step]) -> Expr {
+        sdl::lower_list(value, at).unwrap_or_else(|errors| {
+            for error in errors {
+                if error.on_key {
+                    self.at_key(&error.at, error.message);
+                } else {
+                    self.at_value(&error.at, error.message);
+                }
+            }
+            Expr::Const(false)
+        })
+    }
+
+    /// `DynamicSeverities: [{ChangeTo: High, Conditions: [...]}]`, in order.
+    fn dynamic_severities(&mut self, value: Option<&serde_yaml::Value>) -> Vec<(Severity, Expr)> {
+        let Some(value) = value else { return Vec::new() };
+        let Some(entries) = value.as_sequence() else {
+            self.at_value(
+                &[key("DynamicSeverities")],
+                "`DynamicSeverities` is a list of `{ChangeTo, Conditions}`".into(),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, entry) in entries.iter().enumerate() {
+            let at = [key("DynamicSeverities"), Step::Index(i)];
+            let here = |k: &str| -> Vec<Step> { at.iter().cloned().chain([key(k)]).collect() };
+            let (Some(change_to), Some(conditions)) = (entry.get("ChangeTo"), entry.get("Conditions")) else {
+                self.at_value(
+                    &at,
+                    "a dynamic severity needs `ChangeTo` (a severity) and `Conditions` (match expressions)".into(),
+                );
+                continue;
+            };
+            if let Some(extra) = entry
+                .as_mapping()
+                .into_iter()
+                .flat_map(|m| m.keys())
+                .filter_map(|k| k.as_str())
+                .find(|k| !matches!(*k, "ChangeTo" | "Conditions"))
+            {
+                self.at_key(
+                    &here(extra),
+                    format!("unknown key `{extra}`; a dynamic severity has `ChangeTo` and `Conditions`"),
+                );
+            }
+            let severity = change_to
+                .as_str()
+                .and_then(|name| Severity::ALL.iter().copied().find(|s| s.name().eq_ignore_ascii_case(name)));
+            let Some(severity) = severity else {
+                self.at_value(&here("ChangeTo"), "`ChangeTo` is one of Info, Low, Medium, High, Critical".into());
+                continue;
+            };
+            let condition = self.sdl_at(conditions, &here("Conditions"));
+            out.push((severity, condition));
+        }
+        out
+    }
+
+    fn condition(&mut self, spec: &RuleSpec) -> Expr {
+        let texts: Vec<(Vec<Step>, &str)> = match &spec.condition {
+            None => return Expr::And(Vec::new()),
             Some(OneOrMany::One(text)) => vec![(vec![key("Condition")], text.as_str())],
             Some(OneOrMany::Many(texts)) => {
                 if texts.is_empty() {

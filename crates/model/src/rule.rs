@@ -55,6 +55,8 @@ pub struct Rule {
     pub output_fields: Vec<KeyPath>,
     pub group_by: Vec<KeyPath>,
     pub condition: Expr,
+    /// `DynamicSeverities`: the first entry whose condition holds sets the alert's severity.
+    pub dynamic_severities: Vec<(Severity, Expr)>,
     pub title: Option<Template>,
     pub tests: Vec<TestCase>,
 }
@@ -77,6 +79,9 @@ impl Rule {
     /// Every key path the rule reads from an event: condition, title, grouping and output.
     pub fn read_paths(&self) -> Vec<&KeyPath> {
         let mut paths = self.condition.paths();
+        for (_, condition) in &self.dynamic_severities {
+            paths.extend(condition.paths());
+        }
         paths.extend(self.title.iter().flat_map(Template::paths));
         paths.extend(&self.group_by);
         paths.extend(&self.summary_attributes);

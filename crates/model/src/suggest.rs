@@ -5,7 +5,7 @@ pub fn nearest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
     let input_lower = input.to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (strsim::levenshtein(&input_lower, &c.to_lowercase()), c))
+        .map(|c| (strsim::osa_distance(&input_lower, &c.to_lowercase()), c))
         .filter(|(distance, c)| *distance <= (c.len().max(input.len()) / 3).max(1))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, c)| c)

@@ -19,6 +19,7 @@ pub struct Match {
     pub log_type: &'static str,
     pub dedup: String,
     pub title: String,
+    pub severity: Severity,
     /// Event time, or the fallback time (see [`crate::engine`]); `None` when neither exists.
     pub time: Option<Timestamp>,
     /// Where the event came from: file index and 1-based line, in input order.
@@ -120,7 +121,7 @@ fn close_window(rules: &[Rule], files: &[String], window: &[Match]) -> Option<(O
         rule_id: rule.id,
         rule_name: rule.display_name.unwrap_or(rule.id),
         title: first.title.clone(),
-        severity: rule.severity,
+        severity: first.severity,
         dedup: first.dedup.clone(),
         log_type: first.log_type,
         first_event_time: start,

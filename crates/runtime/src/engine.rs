@@ -122,6 +122,7 @@ impl Engine {
                 log_type: self.log_type.name,
                 dedup: render::dedup(rule, &event, &title),
                 title,
+                severity: render::severity(rule, &event),
                 time,
                 file,
                 line,

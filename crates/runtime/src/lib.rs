@@ -16,7 +16,7 @@ pub mod value;
 pub use alert::Alert;
 pub use engine::{Engine, LineNotes, Stats};
 pub use event::{Event, Path, Schema, Seg};
-pub use rule::{Field, LogType, Part, Report, Rule, RuleSet, Severity, TestCase};
+pub use rule::{DynamicSeverity, Field, LogType, Part, Report, Rule, RuleSet, Severity, TestCase};
 pub use value::{Number, Value};
 
 /// Re-exported for generated code, which compiles `matches` and `glob` patterns once per process.

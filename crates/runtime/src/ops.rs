@@ -152,6 +152,83 @@ impl Cidr {
     }
 }
 
+impl Cidr {
+    /// Parses `10.0.0.0/8` from an event; host bits are ignored.
+    pub fn parse(text: &str) -> Option<Cidr> {
+        let (address, prefix) = text.split_once('/')?;
+        let prefix: u8 = prefix.parse().ok()?;
+        match address.parse::<IpAddr>().ok()? {
+            IpAddr::V4(a) if prefix <= 32 => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0);
+                Some(Cidr::V4 { network: u32::from(a) & mask, prefix })
+            }
+            IpAddr::V6(a) if prefix <= 128 => {
+                let mask = u128::MAX.checked_shl(128 - u32::from(prefix)).unwrap_or(0);
+                Some(Cidr::V6 { network: u128::from(a) & mask, prefix })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `cidr_contains`: a CIDR string value that contains every one of `addresses`.
+pub fn cidr_contains(value: Option<&Value>, addresses: &[IpAddr]) -> bool {
+    value.and_then(Value::as_str).and_then(Cidr::parse).is_some_and(|c| addresses.iter().all(|a| c.contains(*a)))
+}
+
+/// `is_ip` and its kin: a string value that is an IP address passing `test`.
+pub fn ip_is(value: Option<&Value>, test: fn(IpAddr) -> bool) -> bool {
+    value.and_then(Value::as_str).and_then(|s| s.parse::<IpAddr>().ok()).is_some_and(test)
+}
+
+const fn v4(a: u8, b: u8, c: u8, d: u8, prefix: u8) -> Cidr {
+    Cidr::V4 { network: u32::from_be_bytes([a, b, c, d]), prefix }
+}
+
+const fn v6(high: u16, next: u16, prefix: u8) -> Cidr {
+    Cidr::V6 { network: ((high as u128) << 112) | ((next as u128) << 96), prefix }
+}
+
+/// Python's `ipaddress` private networks (3.12), which Panther's `IsIPAddressPrivate` uses.
+const PRIVATE: &[Cidr] = &[
+    v4(0, 0, 0, 0, 8),
+    v4(10, 0, 0, 0, 8),
+    v4(127, 0, 0, 0, 8),
+    v4(169, 254, 0, 0, 16),
+    v4(172, 16, 0, 0, 12),
+    v4(192, 0, 0, 0, 29),
+    v4(192, 0, 0, 170, 31),
+    v4(192, 0, 2, 0, 24),
+    v4(192, 168, 0, 0, 16),
+    v4(198, 18, 0, 0, 15),
+    v4(198, 51, 100, 0, 24),
+    v4(203, 0, 113, 0, 24),
+    v4(240, 0, 0, 0, 4),
+    v4(255, 255, 255, 255, 32),
+    Cidr::V6 { network: 1, prefix: 128 },
+    Cidr::V6 { network: 0, prefix: 128 },
+    Cidr::V6 { network: 0xffff_0000_0000, prefix: 96 },
+    v6(0x0100, 0, 64),
+    v6(0x2001, 0, 23),
+    v6(0x2001, 0x0db8, 32),
+    v6(0x2001, 0x0010, 28),
+    v6(0xfc00, 0, 7),
+    v6(0xfe80, 0, 10),
+];
+
+/// Shared address space: neither private nor global in Python's `ipaddress`.
+const SHARED: Cidr = v4(100, 64, 0, 0, 10);
+
+/// Python's `is_private`.
+pub fn is_private_ip(ip: IpAddr) -> bool {
+    PRIVATE.iter().any(|net| net.contains(ip))
+}
+
+/// Python's `is_global`: neither private nor shared address space.
+pub fn is_public_ip(ip: IpAddr) -> bool {
+    !is_private_ip(ip) && !SHARED.contains(ip)
+}
+
 /// `cidr`: an IP address string (or any element of a list value) inside any of `networks`.
 pub fn in_cidr(value: Option<&Value>, networks: &[Cidr]) -> bool {
     any_scalar(value, |v| {
@@ -364,5 +441,31 @@ mod tests {
         assert!(!each(Some(&v("5")), Quantifier::Any, big));
         assert!(exactly_one(&[false, true, false]));
         assert!(!exactly_one(&[true, true]));
+    }
+
+    #[test]
+    fn ip_kinds_follow_pythons_ipaddress() {
+        let is = |json: &str, test: fn(IpAddr) -> bool| ip_is(Some(&v(json)), test);
+        assert!(is("\"10.1.2.3\"", |ip| ip.is_ipv4()));
+        assert!(is("\"fe80::1\"", |ip| ip.is_ipv6()));
+        assert!(!is("\"10.1.2.3:22\"", |_| true));
+        assert!(!is("[\"10.1.2.3\"]", |_| true));
+        for private in ["\"10.0.0.1\"", "\"192.168.1.1\"", "\"127.0.0.1\"", "\"fd00::1\"", "\"::1\""] {
+            assert!(is(private, is_private_ip) && !is(private, is_public_ip), "{private}");
+        }
+        for public in ["\"8.8.8.8\"", "\"2606:4700::1111\""] {
+            assert!(is(public, is_public_ip) && !is(public, is_private_ip), "{public}");
+        }
+        assert!(!is("\"100.64.0.1\"", is_public_ip) && !is("\"100.64.0.1\"", is_private_ip));
+    }
+
+    #[test]
+    fn cidr_values_contain_every_address() {
+        let ips: [IpAddr; 2] = ["10.1.0.1".parse().unwrap(), "10.200.0.1".parse().unwrap()];
+        assert!(cidr_contains(Some(&v("\"10.0.0.0/8\"")), &ips));
+        assert!(!cidr_contains(Some(&v("\"10.0.0.0/9\"")), &ips));
+        assert!(cidr_contains(Some(&v("\"10.1.2.3/8\"")), &ips[..1]), "host bits in events are ignored");
+        assert!(!cidr_contains(Some(&v("\"10.0.0.1\"")), &ips));
+        assert!(!cidr_contains(None, &ips));
     }
 }

@@ -1,7 +1,7 @@
 //! Alert fields rendered from an event: title, dedup string, field values (RULES.md section 5).
 
 use crate::event::Event;
-use crate::rule::{Field, Part, Rule};
+use crate::rule::{Field, Part, Rule, Severity};
 
 /// A field's value as text: strings as they are, other JSON compactly, the placeholder when absent.
 pub fn field_text(event: &Event, field: &Field) -> String {
@@ -37,6 +37,11 @@ fn untruncated_title(rule: &Rule, event: &Event) -> String {
         }
     }
     title
+}
+
+/// The severity: the first `DynamicSeverities` entry that holds, else the rule's `Severity`.
+pub fn severity(rule: &Rule, event: &Event) -> Severity {
+    rule.dynamic_severities.iter().find(|d| (d.matcher)(event)).map_or(rule.severity, |d| d.severity)
 }
 
 /// The dedup string: `GroupBy` values joined by `:`, else the title when the rule has an
@@ -84,6 +89,7 @@ pub(crate) mod tests {
             summary_attributes: &[],
             output_fields: &[],
             matcher: |_| true,
+            dynamic_severities: &[],
             tests: &[],
         }
     }

@@ -31,6 +31,13 @@ pub enum Part {
     Field { field: Field, default: Option<&'static str> },
 }
 
+/// A `DynamicSeverities` entry: the severity, and when it applies.
+#[derive(Debug, Clone, Copy)]
+pub struct DynamicSeverity {
+    pub severity: Severity,
+    pub matcher: fn(&Event) -> bool,
+}
+
 /// A compliance framework and the ids a rule maps to in it.
 #[derive(Debug, Clone, Copy)]
 pub struct Report {
@@ -76,6 +83,8 @@ pub struct Rule {
     pub output_fields: &'static [Field],
     /// The native matcher.
     pub matcher: fn(&Event) -> bool,
+    /// Checked in order; the first that holds sets an alert's severity instead of `severity`.
+    pub dynamic_severities: &'static [DynamicSeverity],
     pub tests: &'static [TestCase],
 }
 

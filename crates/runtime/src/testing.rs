@@ -29,8 +29,9 @@ pub fn check(rule_set: &RuleSet, rule: &Rule, case: &TestCase) -> Result<(), Str
             wrong.push(format!("expected {what} {expected:?}, got {actual:?}"));
         }
     }
-    if let Some(expected) = case.expected_severity.filter(|e| *e != rule.severity) {
-        wrong.push(format!("expected severity {expected:?}, got {:?}", rule.severity));
+    let severity = render::severity(rule, &event);
+    if let Some(expected) = case.expected_severity.filter(|e| *e != severity) {
+        wrong.push(format!("expected severity {expected:?}, got {severity:?}"));
     }
     if !wrong.is_empty() {
         return Err(format!("{at}: {}", wrong.join("; ")));

@@ -3,11 +3,63 @@
 
 use std::net::IpAddr;
 
+use crate::ir::{Literal, Op, OperandKind};
+
 /// A network in CIDR notation, checked: the address has no bits set past the prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cidr {
     pub network: IpAddr,
     pub prefix: u8,
+}
+
+/// Checks a literal operand of `op` when the rule compiles; the message starts with the operator.
+pub fn literal_operand(op: Op, literal: &Literal) -> Result<(), String> {
+    let fail = |message: String| format!("`{}` {message}", op.name());
+    let strings = |items: &[Literal]| items.iter().all(|i| matches!(i, Literal::String(_)));
+    let kind = op.operand_kind();
+    let each_string = |items: &[Literal], check: fn(&str) -> Result<(), String>| {
+        items.iter().try_for_each(|item| match item {
+            Literal::String(text) => check(text),
+            _ => unreachable!("checked to be strings"),
+        })
+    };
+    match (kind, literal) {
+        (OperandKind::Any, _)
+        | (OperandKind::String, Literal::String(_))
+        | (OperandKind::Number, Literal::Number(_)) => Ok(()),
+        (OperandKind::List, Literal::List(items)) if !items.iter().any(|i| matches!(i, Literal::List(_))) => Ok(()),
+        (OperandKind::Strings, Literal::List(items)) if strings(items) => Ok(()),
+        (OperandKind::Scalar, l) if !matches!(l, Literal::List(_)) => Ok(()),
+        (OperandKind::Regex, Literal::String(pattern)) => regex(pattern).map_err(fail),
+        (OperandKind::Glob, Literal::String(pattern)) => glob(pattern).map(drop).map_err(fail),
+        (OperandKind::Time, Literal::String(text)) => time(text).map(drop).map_err(fail),
+        (OperandKind::Cidrs, Literal::String(text)) => cidr(text).map(drop).map_err(fail),
+        (OperandKind::Cidrs, Literal::List(items)) if !items.is_empty() && strings(items) => {
+            each_string(items, |t| cidr(t).map(drop)).map_err(fail)
+        }
+        (OperandKind::Ips, Literal::String(text)) => ip(text).map(drop).map_err(fail),
+        (OperandKind::Ips, Literal::List(items)) if !items.is_empty() && strings(items) => {
+            each_string(items, |t| ip(t).map(drop)).map_err(fail)
+        }
+        _ => {
+            let wanted = match kind {
+                OperandKind::String | OperandKind::Regex | OperandKind::Glob => "a string, e.g. `\"/tmp/\"`",
+                OperandKind::List => "a list of strings, numbers, booleans or null, e.g. `[\"nmap\", \"arp\"]`",
+                OperandKind::Strings => "a list of strings, e.g. `[\"nmap\", \"arp\"]`",
+                OperandKind::Number => "a number, e.g. `0` or `1.5`",
+                OperandKind::Cidrs => "a CIDR or a list of CIDRs, e.g. `\"10.0.0.0/8\"`",
+                OperandKind::Ips => "an IP address or a list of them, e.g. `\"10.1.2.3\"`",
+                OperandKind::Time => "a key path with an optional offset (`time + 12h`) or an RFC 3339 time",
+                _ => "a string, number, boolean or null",
+            };
+            Err(fail(format!("takes {wanted}, found `{literal}`")))
+        }
+    }
+}
+
+/// Parses an IP address.
+pub fn ip(text: &str) -> Result<IpAddr, String> {
+    text.parse().map_err(|_| format!("`{text}` is not an IP address"))
 }
 
 /// Checks a regular expression (Rust `regex` syntax).

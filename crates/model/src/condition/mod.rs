@@ -3,6 +3,6 @@
 mod checks;
 mod parser;
 
-pub use checks::{Cidr, cidr, glob, time};
+pub use checks::{Cidr, cidr, glob, ip, literal_operand, time};
 
 pub use parser::{SyntaxError, parse};

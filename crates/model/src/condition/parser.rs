@@ -218,38 +218,7 @@ impl<'t> Parser<'t> {
             return self.field_operand(op);
         }
         let literal = self.literal()?;
-        let fail = |message: String| SyntaxError { offset: start, message: format!("`{}` {message}", op.name()) };
-        let strings = |items: &[Literal]| items.iter().all(|i| matches!(i, Literal::String(_)));
-        match (kind, &literal) {
-            (OperandKind::Any, _)
-            | (OperandKind::String, Literal::String(_))
-            | (OperandKind::Number, Literal::Number(_)) => {}
-            (OperandKind::List, Literal::List(items)) if !items.iter().any(|i| matches!(i, Literal::List(_))) => {}
-            (OperandKind::Strings, Literal::List(items)) if strings(items) => {}
-            (OperandKind::Scalar, l) if !matches!(l, Literal::List(_)) => {}
-            (OperandKind::Regex, Literal::String(pattern)) => checks::regex(pattern).map_err(fail)?,
-            (OperandKind::Glob, Literal::String(pattern)) => checks::glob(pattern).map(drop).map_err(fail)?,
-            (OperandKind::Time, Literal::String(time)) => checks::time(time).map(drop).map_err(fail)?,
-            (OperandKind::Cidrs, Literal::String(cidr)) => checks::cidr(cidr).map(drop).map_err(fail)?,
-            (OperandKind::Cidrs, Literal::List(items)) if !items.is_empty() && strings(items) => {
-                for item in items {
-                    let Literal::String(cidr) = item else { unreachable!("checked above") };
-                    checks::cidr(cidr).map_err(fail)?;
-                }
-            }
-            _ => {
-                let wanted = match kind {
-                    OperandKind::String | OperandKind::Regex | OperandKind::Glob => "a string, e.g. `\"/tmp/\"`",
-                    OperandKind::List => "a list of strings, numbers, booleans or null, e.g. `[\"nmap\", \"arp\"]`",
-                    OperandKind::Strings => "a list of strings, e.g. `[\"nmap\", \"arp\"]`",
-                    OperandKind::Number => "a number, e.g. `0` or `1.5`",
-                    OperandKind::Cidrs => "a CIDR or a list of CIDRs, e.g. `\"10.0.0.0/8\"`",
-                    OperandKind::Time => "a key path with an optional offset (`time + 12h`) or an RFC 3339 time",
-                    _ => "a string, number, boolean or null",
-                };
-                return Err(fail(format!("takes {wanted}, found `{literal}`")));
-            }
-        }
+        checks::literal_operand(op, &literal).map_err(|message| SyntaxError { offset: start, message })?;
         Ok(Operand::Literal(literal))
     }
 

@@ -65,7 +65,7 @@ fn unknown_keys_suggest_the_nearest_key() {
         errors(&source),
         [
             "rules/t.yml:6:1: unknown key `Condtion` (did you mean `Condition`?)",
-            "rules/t.yml:1:1: the rule has no `Condition:`; add one, e.g. `Condition: program eq \"nmap\"`",
+            "rules/t.yml:1:1: the rule has no `Condition:`; add one, e.g. `Condition: program eq \"nmap\"` (or Panther's `Detection:`)",
         ]
     );
 }
@@ -83,7 +83,7 @@ fn wrong_types_and_values_are_reported_by_serde_with_positions() {
         errors(&missing),
         [
             "rules/t.yml:1:1: the rule has no `Enabled`, which is required; add e.g. `Enabled: true`",
-            "rules/t.yml:1:1: the rule has no `Condition:`; add one, e.g. `Condition: program eq \"nmap\"`"
+            "rules/t.yml:1:1: the rule has no `Condition:`; add one, e.g. `Condition: program eq \"nmap\"` (or Panther's `Detection:`)"
         ]
     );
 }
@@ -108,14 +108,46 @@ fn every_problem_is_reported_not_only_the_first() {
 
 #[test]
 fn unsupported_keys_are_errors_not_silently_ignored() {
-    let source = format!("{MINIMAL}Detection:\n  - Key: a\n    Condition: Exists\n");
+    let source = format!("{MINIMAL}Filename: rule.py\nAlertContext: [{{KeyName: u, KeyValue: {{KeyPath: user}}}}]\n");
     assert_eq!(
         errors(&source),
         [
-            "rules/t.yml:6:1: Panther Simple Detections (`Detection:`) are not supported yet; write the logic as `Condition:`"
+            "rules/t.yml:6:1: Python rules (`Filename:`) are not supported yet; write the logic as `Condition:` or `Detection:`",
+            "rules/t.yml:7:1: `AlertContext` is not supported yet; use `OutputFields` to carry fields into the alert",
         ]
     );
     assert!(errors(MINIMAL)[0].contains("the rule has no `Condition:`"));
+}
+
+#[test]
+fn detection_inline_filters_and_dynamic_severities_lower_into_one_condition() {
+    let source = format!(
+        "{MINIMAL}InlineFilters:\n  - {{KeyPath: event, Condition: Equals, Value: session.command}}\nDetection:\n  - {{KeyPath: program, Condition: IsIn, Values: [nmap]}}\n  - {{KeyPath: argv, Condition: IsNotNullOrEmpty}}\nDynamicSeverities:\n  - ChangeTo: high\n    Conditions: [{{KeyPath: login, Condition: Equals, Value: root}}]\n"
+    );
+    let rule = load_rule("rules/t.yml", &source).unwrap();
+    assert_eq!(
+        rule.condition.to_string(),
+        r#"event eq "session.command" and program in ["nmap"] and argv is_not_null"#
+    );
+    assert_eq!(rule.dynamic_severities.len(), 1);
+    assert_eq!(rule.dynamic_severities[0].0, Severity::High);
+    assert_eq!(rule.dynamic_severities[0].1.to_string(), r#"login eq "root""#);
+}
+
+#[test]
+fn simple_detection_mistakes_point_at_their_yaml() {
+    let source = format!(
+        "{MINIMAL}Condition: a exists\nDetection:\n  - KeyPath: a\n    Condition: Equal\n    Value: 1\nDynamicSeverities:\n  - ChangeTo: Severe\n    Conditions: [{{Condition: AlwaysTrue}}]\n"
+    );
+    assert_eq!(
+        errors(&source),
+        [
+            "rules/t.yml:7:1: a rule has one of `Condition`, `Detection` and `Filename`; this one also has `Condition`",
+            "rules/t.yml:12:15: `ChangeTo` is one of Info, Low, Medium, High, Critical",
+        ]
+    );
+    let detection = format!("{MINIMAL}Detection:\n  - KeyPath: a\n    Condition: Equal\n    Value: 1\n");
+    assert_eq!(errors(&detection), ["rules/t.yml:8:16: unknown condition `Equal` (did you mean `Equals`?)"]);
 }
 
 #[test]
