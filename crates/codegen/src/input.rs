@@ -34,3 +34,20 @@ fn expect_key(input: ParseStream, key: &str) -> syn::Result<()> {
     input.parse::<Token![=]>()?;
     Ok(())
 }
+
+/// `root = "../../tests/conformance"`.
+#[allow(missing_debug_implementations)] // as above
+pub struct RootInput {
+    pub root: LitStr,
+}
+
+impl Parse for RootInput {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        expect_key(input, "root")?;
+        let root: LitStr = input.parse()?;
+        if input.peek(Token![,]) {
+            input.parse::<Token![,]>()?;
+        }
+        Ok(RootInput { root })
+    }
+}

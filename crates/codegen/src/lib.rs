@@ -8,6 +8,7 @@
 //!   `rule_tests::<rule id in snake case>::<case name in snake case>`;
 //! - one `include_bytes!` per rule file, so that editing a rule rebuilds the crate.
 
+pub mod conformance;
 mod input;
 mod matcher;
 mod names;

@@ -11,3 +11,11 @@ pub fn rule_set(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     vigil_codegen::expand(&manifest_dir, input.into()).into()
 }
+
+/// `conformance_suite! { root = "../../tests/conformance" }`: compiles the conformance tables
+/// into matchers, `ENTRIES`, coverage counts and one `#[test]` per entry.
+#[proc_macro]
+pub fn conformance_suite(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    vigil_codegen::conformance::expand(&manifest_dir, input.into()).into()
+}

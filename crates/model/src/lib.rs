@@ -5,6 +5,7 @@
 //! the xtask and the CLI alike.
 
 pub mod condition;
+pub mod conformance;
 mod diagnostic;
 pub mod ir;
 mod load;

@@ -261,12 +261,10 @@ fn time_vs(value: Option<&Value>, operand: Timestamp, accept: fn(Ordering) -> bo
     value.and_then(time::parse).is_some_and(|t| accept(t.cmp(&operand)))
 }
 
-/// Quantifiers over the elements of a list value; absent and non-list values have no elements.
+/// Quantifiers over the elements of a list value. An absent or non-list value is no list: only
+/// `None` holds for it (`All` holds for an empty list, not for a missing one).
 pub fn each(value: Option<&Value>, quantifier: Quantifier, test: impl Fn(&Value) -> bool) -> bool {
-    let items: &[Value] = match value {
-        Some(Value::Array(items)) => items,
-        _ => &[],
-    };
+    let Some(Value::Array(items)) = value else { return quantifier == Quantifier::None };
     match quantifier {
         Quantifier::Any => items.iter().any(test),
         Quantifier::All => items.iter().all(test),
@@ -437,6 +435,8 @@ mod tests {
         assert!(!each(Some(&list), Quantifier::One, big));
         assert!(!each(Some(&list), Quantifier::None, big));
         assert!(each(Some(&v("[]")), Quantifier::All, big));
+        assert!(!each(None, Quantifier::All, big));
+        assert!(!each(Some(&v("5")), Quantifier::All, big));
         assert!(each(None, Quantifier::None, big));
         assert!(!each(Some(&v("5")), Quantifier::Any, big));
         assert!(exactly_one(&[false, true, false]));

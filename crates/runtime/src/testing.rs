@@ -1,8 +1,37 @@
 //! Runs a rule's own test cases: the generated `#[test]`s call [`check`].
 
-use crate::event::Event;
+use crate::event::{Event, Schema};
 use crate::render;
 use crate::rule::{Rule, RuleSet, TestCase};
+
+/// A compiled conformance entry (see `vigil_model::conformance`).
+#[derive(Debug)]
+pub struct ConformanceEntry {
+    /// `tests/conformance/eq.yml:12`.
+    pub at: &'static str,
+    pub condition: &'static str,
+    pub matcher: fn(&Event) -> bool,
+    /// The Simple Detection twin, if the entry has one.
+    pub detection: Option<fn(&Event) -> bool>,
+    /// Events as JSON, with the expected verdict.
+    pub cases: &'static [(&'static str, bool)],
+}
+
+/// Runs every case of a conformance entry through its matcher and its twin; the error lists
+/// every case that went wrong.
+pub fn check_conformance(schema: &Schema, entry: &ConformanceEntry) -> Result<(), String> {
+    let mut wrong = Vec::new();
+    for (json, expected) in entry.cases {
+        let event =
+            Event::parse(schema, json).map_err(|e| format!("{}: event {json} does not parse: {e}", entry.at))?;
+        for (which, matcher) in [("condition", Some(entry.matcher)), ("detection", entry.detection)] {
+            if matcher.is_some_and(|m| m(&event) != *expected) {
+                wrong.push(format!("{which} gave {} on {json}", !expected));
+            }
+        }
+    }
+    if wrong.is_empty() { Ok(()) } else { Err(format!("{}: `{}`: {}", entry.at, entry.condition, wrong.join("; "))) }
+}
 
 /// Checks one test case: the verdict, and for expected matches the rendered title, dedup string
 /// and severity when the case pins them. The error says what differed.
