@@ -80,3 +80,48 @@ fn output_is_deterministic() {
     let scratch = Scratch::new("det", &[("t/one.yml", RULE), ("t/two.yml", &RULE.replace("T.One", "T.Two"))]);
     assert_eq!(scratch.expand(&["t/one.yml", "t/two.yml"]), scratch.expand(&["t/one.yml", "t/two.yml"]));
 }
+
+/// The messages of the `compile_error!`s in generated code.
+fn compile_errors(code: &proc_macro2::TokenStream) -> Vec<String> {
+    let file = syn::parse2::<syn::File>(code.clone()).expect("generated code parses as Rust");
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Macro(m) if m.mac.path.segments.last().is_some_and(|s| s.ident == "compile_error") => {
+                Some(m.mac.parse_body::<syn::LitStr>().expect("compile_error! takes a string").value())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The compile-error suite (trybuild's idea without a cargo build per case): each directory of
+/// `tests/compile_errors/` holds broken rule files and `expected.txt`, the exact errors the
+/// build must report. `VIGIL_BLESS=1 cargo test -p vigil-codegen` rewrites the expectations.
+#[test]
+fn broken_rules_give_the_expected_compile_errors() {
+    let manifest_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let suite = manifest_dir.join("../../tests/compile_errors");
+    let mut cases: Vec<_> =
+        std::fs::read_dir(&suite).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    cases.sort();
+    assert!(cases.len() >= 12, "{} cases", cases.len());
+    let mut failures = Vec::new();
+    for case in cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let files = vigil_model::rule_files(&case).unwrap();
+        let root = format!("../../tests/compile_errors/{name}");
+        let code = expand(manifest_dir, quote!(root = #root, files = [#(#files),*]));
+        let actual = compile_errors(&code).join("\n") + "\n";
+        let expected_path = case.join("expected.txt");
+        if std::env::var_os("VIGIL_BLESS").is_some() {
+            std::fs::write(&expected_path, &actual).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if actual != expected {
+            failures.push(format!("{name}:\n  expected: {expected}  actual:   {actual}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

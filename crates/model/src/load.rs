@@ -288,7 +288,10 @@ impl Checker<'_> {
         for extra in given.iter().skip(1) {
             self.at_key(
                 &[key(extra)],
-                format!("a rule has one of `Condition`, `Detection` and `Filename`; this one also has `{}`", given[0]),
+                format!(
+                    "`{extra}` cannot be used with `{}`: a rule has one of `Condition`, `Detection` and `Filename`",
+                    given[0]
+                ),
             );
         }
         let mut items = Vec::new();

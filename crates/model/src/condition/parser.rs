@@ -27,6 +27,22 @@ pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
     Ok(expr)
 }
 
+/// How other languages (Sigma modifiers, SQL, Python, Panther's names) spell operators, for hints.
+const FOREIGN_SPELLINGS: &[(&str, Op)] = &[
+    ("=", Op::Eq),
+    ("equals", Op::Eq),
+    ("is", Op::Eq),
+    ("!", Op::Ne),
+    ("not_equals", Op::Ne),
+    ("re", Op::Matches),
+    ("regex", Op::Matches),
+    ("like", Op::Glob),
+    (">", Op::Gt),
+    ("<", Op::Lt),
+    ("isin", Op::In),
+    ("has", Op::Contains),
+];
+
 struct Parser<'t> {
     text: &'t str,
     pos: usize,
@@ -204,9 +220,11 @@ impl<'t> Parser<'t> {
         }
         let names = Op::ALL.iter().map(|op| op.name());
         let found = if self.pos == self.text.len() { "nothing".to_string() } else { format!("`{word}`") };
-        let hint = match did_you_mean(word, names.clone()) {
-            hint if hint.is_empty() => format!("; operators: {}", names.collect::<Vec<_>>().join(", ")),
-            hint => hint,
+        let alias = FOREIGN_SPELLINGS.iter().find(|(foreign, _)| foreign.eq_ignore_ascii_case(word));
+        let hint = match (alias, did_you_mean(word, names.clone())) {
+            (Some((_, op)), _) => format!(" (write `{}`)", op.name()),
+            (None, hint) if hint.is_empty() => format!("; operators: {}", names.collect::<Vec<_>>().join(", ")),
+            (None, hint) => hint,
         };
         Err(self.error(format!("expected an operator after `{path}`, found {found}{hint}")))
     }
@@ -420,6 +438,9 @@ mod tests {
     fn errors_say_what_is_wrong_and_where() {
         let cases: &[(&str, usize, &str)] = &[
             (r#"program eqq "nmap""#, 8, "did you mean `eq`?"),
+            (r#"program equals "nmap""#, 8, "found `equals` (write `eq`)"),
+            (r#"program == "nmap""#, 8, "found `=` (write `eq`)"),
+            (r#"program re "^nc""#, 8, "found `re` (write `matches`)"),
             (r#"program in "nmap""#, 11, "`in` takes a list"),
             (r#"(event eq "x""#, 13, "expected `)`, found the end of the condition"),
             (r#"x eq "a\qb""#, 8, "bad string literal: invalid escape"),

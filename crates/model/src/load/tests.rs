@@ -142,7 +142,7 @@ fn simple_detection_mistakes_point_at_their_yaml() {
     assert_eq!(
         errors(&source),
         [
-            "rules/t.yml:7:1: a rule has one of `Condition`, `Detection` and `Filename`; this one also has `Condition`",
+            "rules/t.yml:7:1: `Detection` cannot be used with `Condition`: a rule has one of `Condition`, `Detection` and `Filename`",
             "rules/t.yml:12:15: `ChangeTo` is one of Info, Low, Medium, High, Critical",
         ]
     );
