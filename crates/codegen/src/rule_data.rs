@@ -32,6 +32,7 @@ pub fn rule(rule: &Rule, matcher: &Ident, slots: &Slots) -> TokenStream {
     let group_by = fields(&rule.group_by);
     let summary_attributes = fields(&rule.summary_attributes);
     let output_fields = fields(&rule.output_fields);
+    let alert_context = rule.alert_context.iter().map(|(name, path)| named_field(name, path, slots));
     let tests = rule.tests.iter().map(test_case);
     let dynamic_severities = rule.dynamic_severities.iter().enumerate().map(|(i, (severity, _))| {
         let severity = severity_tokens(*severity);
@@ -58,6 +59,7 @@ pub fn rule(rule: &Rule, matcher: &Ident, slots: &Slots) -> TokenStream {
             group_by: #group_by,
             summary_attributes: #summary_attributes,
             output_fields: #output_fields,
+            alert_context: &[#(#alert_context),*],
             matcher: matchers::#matcher,
             dynamic_severities: &[#(#dynamic_severities),*],
             tests: &[#(#tests),*],
@@ -75,7 +77,10 @@ fn severity_tokens(severity: Severity) -> TokenStream {
 }
 
 fn field(path: &KeyPath, slots: &Slots) -> TokenStream {
-    let name = path.to_string();
+    named_field(&path.to_string(), path, slots)
+}
+
+fn named_field(name: &str, path: &KeyPath, slots: &Slots) -> TokenStream {
     let placeholder = format!("<UNKNOWN_{}>", path.last_key().to_uppercase());
     let path = slots.path(path);
     quote!(::vigil_runtime::Field { name: #name, path: #path, placeholder: #placeholder })
@@ -100,6 +105,7 @@ fn test_case(case: &TestCase) -> TokenStream {
     let TestCase { name, line, expected_result, log_json, .. } = case;
     let expected_title = option_str(case.expected_title.as_deref());
     let expected_dedup = option_str(case.expected_dedup.as_deref());
+    let expected_alert_context = option_str(case.expected_alert_context.as_deref());
     let expected_severity = if let Some(s) = case.expected_severity {
         let s = severity_tokens(s);
         quote!(::core::option::Option::Some(#s))
@@ -115,6 +121,7 @@ fn test_case(case: &TestCase) -> TokenStream {
             expected_title: #expected_title,
             expected_dedup: #expected_dedup,
             expected_severity: #expected_severity,
+            expected_alert_context: #expected_alert_context,
         }
     }
 }

@@ -171,6 +171,7 @@ impl Checker<'_> {
         let output_fields = self.paths("OutputFields", &spec.output_fields);
         let group_by_texts: Vec<String> = spec.group_by.iter().map(|g| g.key_path.clone()).collect();
         let group_by = self.group_by(&group_by_texts);
+        let alert_context = self.alert_context(&spec.alert_context);
         let tests = self.tests(spec.tests);
         Rule {
             file: self.file.to_string(),
@@ -192,6 +193,7 @@ impl Checker<'_> {
             summary_attributes,
             output_fields,
             group_by,
+            alert_context,
             condition,
             dynamic_severities,
             title,
@@ -256,18 +258,11 @@ impl Checker<'_> {
     /// Keys of the format that this version of vigil does not compile yet: a clear error, never a
     /// silently ignored key.
     fn unsupported(&mut self, spec: &RuleSpec) {
-        let present = [
-            (
-                "Filename",
-                spec.filename.is_some(),
-                "Python rules (`Filename:`) are not supported yet; write the logic as `Condition:` or `Detection:`",
-            ),
-            (
-                "AlertContext",
-                spec.alert_context.is_some(),
-                "`AlertContext` is not supported yet; use `OutputFields` to carry fields into the alert",
-            ),
-        ];
+        let present = [(
+            "Filename",
+            spec.filename.is_some(),
+            "Python rules (`Filename:`) are not supported yet; write the logic as `Condition:` or `Detection:`",
+        )];
         for (name, is_present, message) in present {
             if is_present {
                 self.at_key(&[key(name)], message.to_string());
@@ -443,6 +438,19 @@ impl Checker<'_> {
         self.parse_paths("GroupBy", &located)
     }
 
+    fn alert_context(&mut self, entries: &[crate::spec::AlertContextSpec]) -> Vec<(String, KeyPath)> {
+        let mut context = Vec::new();
+        for (i, entry) in entries.iter().enumerate() {
+            let at = vec![key("AlertContext"), Step::Index(i), key("KeyValue"), key("KeyPath")];
+            let text = entry.key_value.key_path.as_str();
+            match KeyPath::parse(text) {
+                Ok(path) => context.push((entry.key_name.clone(), path)),
+                Err(e) => self.inside(&at, text, e.offset, format!("bad key path in `AlertContext`: {}", e.message)),
+            }
+        }
+        context
+    }
+
     fn parse_paths(&mut self, name: &str, located: &[(Vec<Step>, &str)]) -> Vec<KeyPath> {
         let mut paths = Vec::new();
         for (at, text) in located {
@@ -473,17 +481,12 @@ impl Checker<'_> {
             if spec.mocks.is_some() {
                 self.at_key(&here("Mocks"), "`Mocks` only apply to Python rules; remove it".into());
             }
-            if spec.expected_alert_context.is_some() {
-                self.at_key(
-                    &here("ExpectedAlertContext"),
-                    "`ExpectedAlertContext` needs `AlertContext`, which is not supported yet".into(),
-                );
-            }
             if !expected_result {
                 let pinned = [
                     ("ExpectedTitle", spec.expected_title.is_some()),
                     ("ExpectedDedup", spec.expected_dedup.is_some()),
                     ("ExpectedSeverity", spec.expected_severity.is_some()),
+                    ("ExpectedAlertContext", spec.expected_alert_context.is_some()),
                 ];
                 for (pin, present) in pinned {
                     if present {
@@ -496,6 +499,17 @@ impl Checker<'_> {
                     }
                 }
             }
+            let expected_alert_context = spec.expected_alert_context.as_ref().and_then(|context| {
+                if context.is_mapping() {
+                    serde_json::to_string(context).ok()
+                } else {
+                    self.at_value(
+                        &here("ExpectedAlertContext"),
+                        "`ExpectedAlertContext` is a mapping of `KeyName: value`".into(),
+                    );
+                    None
+                }
+            });
             let line = self.map.key(&at).map_or(1, |p| p.line);
             let Some(log_json) = self.test_log(&here("Log"), &log) else { continue };
             cases.push(TestCase {
@@ -506,6 +520,7 @@ impl Checker<'_> {
                 expected_title: spec.expected_title,
                 expected_dedup: spec.expected_dedup,
                 expected_severity: spec.expected_severity,
+                expected_alert_context,
             });
         }
         cases

@@ -54,6 +54,8 @@ pub struct Rule {
     pub summary_attributes: Vec<KeyPath>,
     pub output_fields: Vec<KeyPath>,
     pub group_by: Vec<KeyPath>,
+    /// `AlertContext`: a name for each value carried into the alert's context.
+    pub alert_context: Vec<(String, KeyPath)>,
     pub condition: Expr,
     /// `DynamicSeverities`: the first entry whose condition holds sets the alert's severity.
     pub dynamic_severities: Vec<(Severity, Expr)>,
@@ -73,6 +75,8 @@ pub struct TestCase {
     pub expected_title: Option<String>,
     pub expected_dedup: Option<String>,
     pub expected_severity: Option<Severity>,
+    /// The expected alert context, as a JSON object.
+    pub expected_alert_context: Option<String>,
 }
 
 impl Rule {
@@ -84,6 +88,7 @@ impl Rule {
         }
         paths.extend(self.title.iter().flat_map(Template::paths));
         paths.extend(&self.group_by);
+        paths.extend(self.alert_context.iter().map(|(_, path)| path));
         paths.extend(&self.summary_attributes);
         paths.extend(&self.output_fields);
         paths

@@ -55,8 +55,8 @@ pub struct RuleSpec {
     pub inline_filters: Option<serde_yaml::Value>,
     #[serde(rename = "AlertTitle")]
     pub alert_title: Option<String>,
-    #[serde(rename = "AlertContext")]
-    pub alert_context: Option<serde_yaml::Value>,
+    #[serde(rename = "AlertContext", default)]
+    pub alert_context: Vec<AlertContextSpec>,
     #[serde(rename = "GroupBy", default)]
     pub group_by: Vec<GroupBySpec>,
     #[serde(rename = "DynamicSeverities")]
@@ -73,6 +73,16 @@ pub struct RuleSpec {
 pub enum OneOrMany {
     One(String),
     Many(Vec<String>),
+}
+
+/// One `AlertContext` entry: `{KeyName: user, KeyValue: {KeyPath: user}}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertContextSpec {
+    #[serde(rename = "KeyName")]
+    pub key_name: String,
+    #[serde(rename = "KeyValue")]
+    pub key_value: GroupBySpec,
 }
 
 /// One `GroupBy` entry: `{KeyPath: user}`.

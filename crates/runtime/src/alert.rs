@@ -26,6 +26,7 @@ pub struct Match {
     pub file: usize,
     pub line: u64,
     pub output_fields: Vec<(&'static str, serde_json::Value)>,
+    pub context: Vec<(&'static str, serde_json::Value)>,
     /// Present summary attribute values, as text.
     pub summary: Vec<(&'static str, String)>,
 }
@@ -51,6 +52,8 @@ pub struct Alert {
     pub runbook: Option<&'static str>,
     /// In the order the rule lists them.
     pub output_fields: OrderedFields,
+    /// `AlertContext` of the first event, in the rule's order.
+    pub context: OrderedFields,
     /// For each summary attribute, the distinct values seen and how often.
     pub summary_attributes: BTreeMap<&'static str, BTreeMap<String, u64>>,
     /// `file:line` of the first events (at most [`MAX_SOURCES`]).
@@ -134,6 +137,7 @@ fn close_window(rules: &[Rule], files: &[String], window: &[Match]) -> Option<(O
         reference: rule.reference,
         runbook: rule.runbook,
         output_fields: OrderedFields(first.output_fields.clone()),
+        context: OrderedFields(first.context.clone()),
         summary_attributes,
         sources: window.iter().take(MAX_SOURCES).map(|m| format!("{}:{}", files[m.file], m.line)).collect(),
     };

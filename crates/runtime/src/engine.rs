@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use crate::alert::{Alert, Match, build_alerts};
 use crate::event::{Event, EventError};
 use crate::render;
-use crate::rule::{LogType, Rule, RuleSet};
+use crate::rule::{LogType, RuleSet};
 use crate::time;
 
 /// Counters of a scan.
@@ -126,7 +126,8 @@ impl Engine {
                 time,
                 file,
                 line,
-                output_fields: fields_json(rule, &event),
+                output_fields: render::fields_json(rule.output_fields, &event),
+                context: render::fields_json(rule.alert_context, &event),
                 summary: rule
                     .summary_attributes
                     .iter()
@@ -145,17 +146,4 @@ impl Engine {
     pub fn finish(self) -> (Vec<Alert>, Stats) {
         (build_alerts(self.rule_set.rules, &self.files, self.matches), self.stats)
     }
-}
-
-/// Output fields as JSON; absent fields are `null`.
-fn fields_json(rule: &Rule, event: &Event) -> Vec<(&'static str, serde_json::Value)> {
-    rule.output_fields
-        .iter()
-        .map(|f| {
-            let value = event.lookup(&f.path).map_or(serde_json::Value::Null, |v| {
-                serde_json::to_value(&*v).expect("a Value always converts to JSON")
-            });
-            (f.name, value)
-        })
-        .collect()
 }

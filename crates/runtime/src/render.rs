@@ -39,6 +39,20 @@ fn untruncated_title(rule: &Rule, event: &Event) -> String {
     title
 }
 
+/// Named field values as JSON, in order; absent values are `null`. For `OutputFields` and
+/// `AlertContext`.
+pub fn fields_json(fields: &[Field], event: &Event) -> Vec<(&'static str, serde_json::Value)> {
+    fields
+        .iter()
+        .map(|f| {
+            let value = event.lookup(&f.path).map_or(serde_json::Value::Null, |v| {
+                serde_json::to_value(&*v).expect("a Value always converts to JSON")
+            });
+            (f.name, value)
+        })
+        .collect()
+}
+
 /// The severity: the first `DynamicSeverities` entry that holds, else the rule's `Severity`.
 pub fn severity(rule: &Rule, event: &Event) -> Severity {
     rule.dynamic_severities.iter().find(|d| (d.matcher)(event)).map_or(rule.severity, |d| d.severity)
@@ -88,6 +102,7 @@ pub(crate) mod tests {
             group_by,
             summary_attributes: &[],
             output_fields: &[],
+            alert_context: &[],
             matcher: |_| true,
             dynamic_severities: &[],
             tests: &[],

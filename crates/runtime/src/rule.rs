@@ -57,6 +57,8 @@ pub struct TestCase {
     pub expected_title: Option<&'static str>,
     pub expected_dedup: Option<&'static str>,
     pub expected_severity: Option<Severity>,
+    /// The expected alert context, as a JSON object.
+    pub expected_alert_context: Option<&'static str>,
 }
 
 /// One compiled rule.
@@ -81,6 +83,8 @@ pub struct Rule {
     pub group_by: &'static [Field],
     pub summary_attributes: &'static [Field],
     pub output_fields: &'static [Field],
+    /// `AlertContext`: each field's `name` is its `KeyName`.
+    pub alert_context: &'static [Field],
     /// The native matcher.
     pub matcher: fn(&Event) -> bool,
     /// Checked in order; the first that holds sets an alert's severity instead of `severity`.

@@ -58,6 +58,15 @@ pub fn check(rule_set: &RuleSet, rule: &Rule, case: &TestCase) -> Result<(), Str
             wrong.push(format!("expected {what} {expected:?}, got {actual:?}"));
         }
     }
+    if let Some(expected) = case.expected_alert_context {
+        let expected: serde_json::Value = serde_json::from_str(expected).expect("the compiler wrote it as JSON");
+        let actual: serde_json::Map<String, serde_json::Value> =
+            render::fields_json(rule.alert_context, &event).into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        let actual = serde_json::Value::Object(actual);
+        if expected != actual {
+            wrong.push(format!("expected alert context {expected}, got {actual}"));
+        }
+    }
     let severity = render::severity(rule, &event);
     if let Some(expected) = case.expected_severity.filter(|e| *e != severity) {
         wrong.push(format!("expected severity {expected:?}, got {severity:?}"));
@@ -84,6 +93,7 @@ mod tests {
             expected_title: Some("by ann / -v"),
             expected_dedup: Some("by ann / -v"),
             expected_severity: Some(Severity::Low),
+            expected_alert_context: None,
         }
     }
 
@@ -98,6 +108,27 @@ mod tests {
     fn passes_when_verdict_and_pinned_outputs_agree() {
         assert_eq!(run(&case(true, r#"{"user": "ann", "argv": ["-v"]}"#)), Ok(()));
         assert_eq!(run(&case(false, "{}")), Ok(()));
+    }
+
+    #[test]
+    fn alert_context_is_checked_when_pinned() {
+        const CONTEXT: &[crate::rule::Field] = &[crate::rule::Field {
+            name: "who",
+            path: crate::event::Path { slot: 0, rest: &[] },
+            placeholder: "<UNKNOWN_USER>",
+        }];
+        let set = RuleSet { schema: schema(), log_types: &[] as &[LogType], rules: &[] };
+        let mut rule = rule(None, &[]);
+        rule.alert_context = CONTEXT;
+        let mut pinned = case(true, r#"{"user": "ann"}"#);
+        (pinned.expected_title, pinned.expected_dedup, pinned.expected_severity) = (None, None, None);
+        pinned.expected_alert_context = Some(r#"{"who": "ann"}"#);
+        assert_eq!(check(&set, &rule, &pinned), Ok(()));
+        pinned.expected_alert_context = Some(r#"{"who": "bob"}"#);
+        assert_eq!(
+            check(&set, &rule, &pinned),
+            Err(r#"t.yml:7: rule T.Rule test "case": expected alert context {"who":"bob"}, got {"who":"ann"}"#.into())
+        );
     }
 
     #[test]

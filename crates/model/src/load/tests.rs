@@ -1,5 +1,6 @@
 use super::*;
 use crate::ir::Op;
+use crate::path::KeyPath;
 use crate::rule::Severity;
 
 const MINIMAL: &str =
@@ -108,13 +109,10 @@ fn every_problem_is_reported_not_only_the_first() {
 
 #[test]
 fn unsupported_keys_are_errors_not_silently_ignored() {
-    let source = format!("{MINIMAL}Filename: rule.py\nAlertContext: [{{KeyName: u, KeyValue: {{KeyPath: user}}}}]\n");
+    let source = format!("{MINIMAL}Filename: rule.py\n");
     assert_eq!(
         errors(&source),
-        [
-            "rules/t.yml:6:1: Python rules (`Filename:`) are not supported yet; write the logic as `Condition:` or `Detection:`",
-            "rules/t.yml:7:1: `AlertContext` is not supported yet; use `OutputFields` to carry fields into the alert",
-        ]
+        ["rules/t.yml:6:1: Python rules (`Filename:`) are not supported yet; write the logic as `Condition:` or `Detection:`"]
     );
     assert!(errors(MINIMAL)[0].contains("the rule has no `Condition:`"));
 }
@@ -233,6 +231,23 @@ fn pinned_outputs_on_a_non_match_are_errors() {
         errors(&source),
         [
             "rules/t.yml:10:5: `ExpectedTitle` only applies to a test with `ExpectedResult: true`; a non-match has no alert"
+        ]
+    );
+}
+
+#[test]
+fn alert_context_and_its_expectation_are_read() {
+    let source = format!(
+        "{MINIMAL}Condition: a exists\nAlertContext:\n  - {{KeyName: who, KeyValue: {{KeyPath: identity.user}}}}\nTests:\n  - Name: t\n    ExpectedResult: true\n    ExpectedAlertContext: {{who: bob}}\n    Log: {{a: 1, identity: {{user: bob}}}}\n"
+    );
+    let rule = load_rule("rules/t.yml", &source).unwrap();
+    assert_eq!(rule.alert_context, vec![("who".to_string(), KeyPath::parse("identity.user").unwrap())]);
+    assert_eq!(rule.tests[0].expected_alert_context.as_deref(), Some(r#"{"who":"bob"}"#));
+    let bad = source.replace("KeyPath: identity.user", "KeyPath: 'identity.'");
+    assert_eq!(
+        errors(&bad),
+        [
+            "rules/t.yml:8:50: bad key path in `AlertContext`: expected a key, found end of input (quote keys with punctuation: \"addr.remote\")"
         ]
     );
 }
