@@ -52,6 +52,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         events: stats.events,
         rules,
         matches: stats.matches,
+        signals: stats.signals,
         alerts: alerts.len(),
         bad: &bad,
         seconds: started.elapsed().as_secs_f64(),

@@ -12,6 +12,8 @@ pub struct Summary<'a> {
     pub events: u64,
     pub rules: usize,
     pub matches: u64,
+    /// Matches of rules with `CreateAlert: false`.
+    pub signals: u64,
     pub alerts: usize,
     pub bad: &'a BadInput,
     pub seconds: f64,
@@ -32,12 +34,13 @@ impl fmt::Display for Summary<'_> {
         let bad = |problem| self.bad.count(problem);
         write!(
             f,
-            "{}, {}, {}, {}: {}, {}. Problems: {} malformed, {} not UTF-8, {} too long, {}, {}, {}. {:.2}s, {events_per_s:.0} events/s, {mb_per_s:.1} MB/s",
+            "{}, {}, {}, {}: {}, {}, {}. Problems: {} malformed, {} not UTF-8, {} too long, {}, {}, {}. {:.2}s, {events_per_s:.0} events/s, {mb_per_s:.1} MB/s",
             count(self.inputs as u64, "input", "inputs"),
             count(self.lines, "line", "lines"),
             count(self.events, "event", "events"),
             count(self.rules as u64, "rule", "rules"),
             count(self.matches, "match", "matches"),
+            count(self.signals, "signal", "signals"),
             count(self.alerts as u64, "alert", "alerts"),
             bad(Problem::MalformedJson),
             bad(Problem::NotUtf8),

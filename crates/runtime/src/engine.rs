@@ -147,3 +147,6 @@ impl Engine {
         (build_alerts(self.rule_set.rules, &self.files, self.matches), self.stats)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -112,7 +112,9 @@ fn unsupported_keys_are_errors_not_silently_ignored() {
     let source = format!("{MINIMAL}Filename: rule.py\n");
     assert_eq!(
         errors(&source),
-        ["rules/t.yml:6:1: Python rules (`Filename:`) are not supported yet; write the logic as `Condition:` or `Detection:`"]
+        [
+            "rules/t.yml:6:1: Python rules (`Filename:`) are not supported yet; write the logic as `Condition:` or `Detection:`"
+        ]
     );
     assert!(errors(MINIMAL)[0].contains("the rule has no `Condition:`"));
 }

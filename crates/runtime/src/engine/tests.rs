@@ -1,0 +1,171 @@
+//! Alert semantics end to end through the engine: thresholds, windows, grouping, dynamic
+//! severity, signals, placeholders and order independence.
+
+use super::*;
+use crate::event::{Path, Schema};
+use crate::rule::{DynamicSeverity, Field, LogType, Part, Rule, Severity};
+
+const ARGV: Path = Path { slot: 0, rest: &[] };
+const TIME: Path = Path { slot: 1, rest: &[] };
+const USER: Path = Path { slot: 2, rest: &[] };
+const USER_FIELD: Field = Field { name: "user", path: USER, placeholder: "<UNKNOWN_USER>" };
+const TITLE: &[Part] = &[Part::Text("scan by "), Part::Field { field: USER_FIELD, default: None }];
+
+fn schema() -> Schema {
+    Schema {
+        keys: &["argv", "time", "user"],
+        exact: |k| ["argv", "time", "user"].iter().position(|n| *n == k),
+        folded: |k| match k {
+            "argv" => &[0],
+            "time" => &[1],
+            "user" => &[2],
+            _ => &[],
+        },
+    }
+}
+
+/// A rule matching events with `argv`, titled by user, with the given knobs.
+fn rule(threshold: u32, group_by: &'static [Field], create_alert: bool) -> Rule {
+    Rule {
+        id: "T.Scan",
+        file: "rules/t.yml",
+        display_name: Some("Scan"),
+        enabled: true,
+        log_types: &["Test.Log"],
+        severity: Severity::Low,
+        description: None,
+        reference: None,
+        runbook: None,
+        tags: &[],
+        reports: &[],
+        dedup_period_minutes: 60,
+        threshold,
+        create_alert,
+        title: Some(TITLE),
+        group_by,
+        summary_attributes: &[],
+        output_fields: &[],
+        alert_context: &[],
+        matcher: |event| event.get(&ARGV).is_some(),
+        dynamic_severities: &[],
+        tests: &[],
+    }
+}
+
+fn engine(rule: Rule) -> Engine {
+    let rules: &'static [Rule] = Box::leak(Box::new([rule]));
+    let log_types: &'static [LogType] = Box::leak(Box::new([LogType { name: "Test.Log", time: TIME }]));
+    let set: &'static RuleSet = Box::leak(Box::new(RuleSet { schema: schema(), log_types, rules }));
+    Engine::new(set, "Test.Log", false).unwrap()
+}
+
+fn event(user: &str, time: &str) -> String {
+    format!(r#"{{"argv": ["-sS"], "user": "{user}", "time": "{time}"}}"#)
+}
+
+/// Feeds `files` (each a list of lines) and returns the alerts as JSON lines and the stats.
+fn scan(rule: Rule, files: &[&[String]]) -> (Vec<String>, Stats) {
+    let mut engine = engine(rule);
+    for (i, lines) in files.iter().enumerate() {
+        let file = engine.add_file(format!("f{i}"));
+        for (n, line) in lines.iter().enumerate() {
+            engine.line(file, n as u64 + 1, line).unwrap();
+        }
+    }
+    let (alerts, stats) = engine.finish();
+    (alerts.iter().map(|a| serde_json::to_string(a).unwrap()).collect(), stats)
+}
+
+fn field(alert: &str, key: &str) -> serde_json::Value {
+    serde_json::from_str::<serde_json::Value>(alert).unwrap()[key].clone()
+}
+
+#[test]
+fn a_threshold_of_n_needs_n_matches_in_one_window() {
+    let two = [event("ann", "2024-01-01T10:00:00Z"), event("ann", "2024-01-01T10:10:00Z")];
+    assert_eq!(scan(rule(3, &[], true), &[&two]).0.len(), 0);
+    let three = [two[0].clone(), two[1].clone(), event("ann", "2024-01-01T10:59:59Z")];
+    let (alerts, stats) = scan(rule(3, &[], true), &[&three]);
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(field(&alerts[0], "event_count"), 3);
+    assert_eq!(field(&alerts[0], "threshold"), 3);
+    assert_eq!(field(&alerts[0], "last_event_time"), "2024-01-01T10:59:59Z");
+    assert_eq!(stats.matches, 3);
+    let spread = [two[0].clone(), two[1].clone(), event("ann", "2024-01-01T11:00:00Z")];
+    assert_eq!(scan(rule(3, &[], true), &[&spread]).0.len(), 0, "the third match opens a new window");
+}
+
+#[test]
+fn matches_more_than_a_period_apart_are_two_alerts() {
+    let lines = [event("ann", "2024-01-01T10:00:00Z"), event("ann", "2024-01-01T11:00:00Z")];
+    let (alerts, _) = scan(rule(1, &[], true), &[&lines]);
+    let starts: Vec<_> = alerts.iter().map(|a| field(a, "first_event_time")).collect();
+    assert_eq!(starts, ["2024-01-01T10:00:00Z", "2024-01-01T11:00:00Z"]);
+    assert_ne!(field(&alerts[0], "alert_id"), field(&alerts[1], "alert_id"));
+}
+
+#[test]
+fn group_by_sets_the_dedup_string() {
+    const BY_USER: &[Field] = &[USER_FIELD];
+    let lines = [
+        event("ann", "2024-01-01T10:00:00Z"),
+        event("bob", "2024-01-01T10:01:00Z"),
+        event("ann", "2024-01-01T10:02:00Z"),
+    ];
+    let (alerts, _) = scan(rule(1, BY_USER, true), &[&lines]);
+    let got: Vec<_> = alerts.iter().map(|a| (field(a, "dedup"), field(a, "event_count"))).collect();
+    assert_eq!(got, [("ann".into(), 2.into()), ("bob".into(), 1.into())]);
+}
+
+#[test]
+fn dynamic_severity_comes_from_the_first_event_of_the_window() {
+    const ROOT: &[DynamicSeverity] = &[DynamicSeverity {
+        severity: Severity::Critical,
+        matcher: |event| event.get(&USER).and_then(crate::Value::as_str) == Some("root"),
+    }];
+    let mut critical = rule(1, &[], true);
+    critical.dynamic_severities = ROOT;
+    critical.title = None;
+    let lines = [event("root", "2024-01-01T10:00:00Z"), event("ann", "2024-01-01T10:01:00Z")];
+    let (alerts, _) = scan(critical, &[&lines]);
+    assert_eq!((field(&alerts[0], "severity"), field(&alerts[0], "event_count")), ("Critical".into(), 2.into()));
+    assert_eq!(field(&alerts[0], "dedup"), "defaultDedupString:T.Scan");
+}
+
+#[test]
+fn create_alert_false_counts_signals_and_makes_no_alert() {
+    let lines = [event("ann", "2024-01-01T10:00:00Z"), event("bob", "2024-01-01T10:01:00Z")];
+    let (alerts, stats) = scan(rule(1, &[], false), &[&lines]);
+    assert!(alerts.is_empty());
+    assert_eq!((stats.matches, stats.signals), (2, 2));
+}
+
+#[test]
+fn missing_title_fields_render_as_placeholders() {
+    let (alerts, _) = scan(rule(1, &[], true), &[&[r#"{"argv": [], "time": "2024-01-01T10:00:00Z"}"#.to_string()]]);
+    assert_eq!(field(&alerts[0], "title"), "scan by <UNKNOWN_USER>");
+}
+
+#[test]
+fn out_of_order_input_across_files_gives_the_same_alerts_as_sorted_input() {
+    let times = ["10:00", "10:20", "10:40", "11:05", "11:30", "12:10"];
+    let sorted: Vec<String> = times.iter().map(|t| event("ann", &format!("2024-01-01T{t}:00Z"))).collect();
+    let mut reversed = sorted.clone();
+    reversed.reverse();
+    let (a, b) = reversed.split_at(3);
+    let shuffled = scan(rule(2, &[], true), &[a, b]).0;
+    let ordered = scan(rule(2, &[], true), &[&sorted[..3], &sorted[3..]]).0;
+    let strip_sources = |alerts: Vec<String>| -> Vec<serde_json::Value> {
+        alerts
+            .iter()
+            .map(|a| {
+                let mut v: serde_json::Value = serde_json::from_str(a).unwrap();
+                v.as_object_mut().unwrap().remove("sources");
+                v
+            })
+            .collect()
+    };
+    assert_eq!(strip_sources(shuffled.clone()), strip_sources(ordered));
+    let counts: Vec<_> = shuffled.iter().map(|a| field(a, "event_count")).collect();
+    assert_eq!(counts, [3, 2], "windows 10:00-11:00 and 11:05-12:05 hold 3 and 2, then 12:10 alone is under threshold");
+}
