@@ -310,3 +310,49 @@ fn alerts_are_ordered_by_event_time_not_by_its_spelling() {
         alerts(&output).iter().map(|a| a["output_fields"]["user"].as_str().unwrap().to_string()).collect();
     assert_eq!(users, ["early", "late"]);
 }
+
+#[test]
+fn ocsf_output_is_one_detection_finding_per_alert() {
+    let output = vigil(&["scan", "--format", "ocsf", "data/teleport/samples.jsonl"], None);
+    let findings: Vec<Value> =
+        String::from_utf8_lossy(&output.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let seed: Vec<&Value> =
+        findings.iter().filter(|f| f["finding_info"]["analytic"]["uid"] == "Teleport.NetworkScanning").collect();
+    assert_eq!(seed.len(), 2);
+    let f = seed[0];
+    assert_eq!(
+        (f["class_uid"].as_u64(), f["category_uid"].as_u64(), f["type_uid"].as_u64()),
+        (Some(2004), Some(2), Some(200_401))
+    );
+    assert_eq!(
+        (f["activity_id"].as_u64(), f["severity_id"].as_u64(), f["count"].as_u64()),
+        (Some(1), Some(3), Some(1))
+    );
+    assert_eq!(
+        (f["time"].as_i64(), f["start_time"].as_i64(), f["end_time"].as_i64()),
+        (Some(1_597_698_827_117), Some(1_597_698_827_117), Some(1_597_698_827_117))
+    );
+    assert_eq!(f["finding_info"]["title"], "User [panther] has issued a network scan with [nmap]");
+    assert_eq!(f["finding_info"]["attacks"][0]["technique"]["uid"], "T1046");
+    assert_eq!(f["finding_info"]["attacks"][0]["tactic"]["uid"], "TA0007");
+    assert_eq!(f["metadata"]["product"]["name"], "vigil");
+    assert_eq!(f["metadata"]["version"], "1.3.0");
+}
+
+#[test]
+fn the_table_is_aligned_and_plain_when_not_on_a_terminal() {
+    let lines = [nmap_event("2024-01-01T10:00:00Z", "alice"), nmap_event("2024-01-01T11:30:00Z", "bob")].join("\n");
+    let output = vigil(&["scan", "--format", "table", "-"], Some(lines.as_bytes()));
+    let table = String::from_utf8_lossy(&output.stdout);
+    let seed: Vec<&str> =
+        table.lines().filter(|l| l.starts_with("FIRST") || l.contains("Teleport.NetworkScanning")).collect();
+    assert_eq!(
+        seed,
+        [
+            "FIRST EVENT           SEVERITY  COUNT  RULE                      TITLE",
+            "2024-01-01T10:00:00Z  Medium    1      Teleport.NetworkScanning  User [alice] has issued a network scan with [nmap]",
+            "2024-01-01T11:30:00Z  Medium    1      Teleport.NetworkScanning  User [bob] has issued a network scan with [nmap]",
+        ]
+    );
+    assert!(!table.contains('\x1b'), "no colour codes when stdout is not a terminal");
+}

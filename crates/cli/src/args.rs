@@ -32,4 +32,16 @@ pub struct ScanArgs {
     /// Also run rules with `Enabled: false`.
     #[arg(long)]
     pub include_disabled: bool,
+
+    /// How alerts are written: JSON lines in vigil's schema, OCSF Detection Findings as JSON
+    /// lines, or a table (coloured on a terminal unless `NO_COLOR` is set).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Jsonl)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Jsonl,
+    Ocsf,
+    Table,
 }

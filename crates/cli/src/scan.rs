@@ -1,13 +1,14 @@
 //! `vigil scan`: every input, line by line, through the engine; alerts to stdout as JSON lines.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
 use vigil_runtime::Engine;
+use vigil_runtime::output::{self, Format};
 
-use crate::args::ScanArgs;
+use crate::args::{OutputFormat, ScanArgs};
 use crate::bad_input::{BadInput, Problem};
 use crate::inputs::{self, Input};
 use crate::lines::{self, Line};
@@ -37,7 +38,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     }
     let rules = engine.active_rules();
     let (alerts, stats) = engine.finish();
-    if let Err(e) = write_alerts(&alerts) {
+    if let Err(e) = write_alerts(&alerts, output_format(args.format)) {
         if e.kind() == io::ErrorKind::BrokenPipe {
             return Ok(ExitCode::SUCCESS);
         }
@@ -130,11 +131,19 @@ fn scan_line(engine: &mut Engine, file: usize, line_no: u64, bytes: &[u8], locat
     }
 }
 
-fn write_alerts(alerts: &[vigil_runtime::Alert]) -> io::Result<()> {
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    for alert in alerts {
-        serde_json::to_writer(&mut out, alert)?;
-        out.write_all(b"\n")?;
+fn output_format(format: OutputFormat) -> Format {
+    match format {
+        OutputFormat::Jsonl => Format::Jsonl,
+        OutputFormat::Ocsf => Format::Ocsf,
+        OutputFormat::Table => {
+            let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            Format::Table { color }
+        }
     }
+}
+
+fn write_alerts(alerts: &[vigil_runtime::Alert], format: Format) -> io::Result<()> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    output::write_alerts(&mut out, alerts, format)?;
     out.flush()
 }

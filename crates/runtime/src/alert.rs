@@ -43,6 +43,9 @@ pub struct Alert {
     pub log_type: &'static str,
     pub first_event_time: Option<String>,
     pub last_event_time: Option<String>,
+    /// The window's first and last event times, for other formats.
+    #[serde(skip)]
+    pub span: Option<(Timestamp, Timestamp)>,
     pub event_count: u64,
     pub threshold: u32,
     pub dedup_period_minutes: u32,
@@ -128,6 +131,7 @@ fn close_window(rules: &[Rule], files: &[String], window: &[Match]) -> Option<(O
         dedup: first.dedup.clone(),
         log_type: first.log_type,
         first_event_time: start,
+        span: first.time.zip(last.time),
         last_event_time: last.time.map(|t| t.to_string()),
         event_count: window.len() as u64,
         threshold: rule.threshold,

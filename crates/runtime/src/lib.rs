@@ -7,6 +7,7 @@ pub mod engine;
 pub mod event;
 mod json_error;
 pub mod ops;
+pub mod output;
 pub mod render;
 pub mod rule;
 pub mod testing;
