@@ -26,30 +26,14 @@ fn schema() -> Schema {
 
 /// A rule matching events with `argv`, titled by user, with the given knobs.
 fn rule(threshold: u32, group_by: &'static [Field], create_alert: bool) -> Rule {
-    Rule {
-        id: "T.Scan",
-        file: "rules/t.yml",
-        display_name: Some("Scan"),
-        enabled: true,
-        log_types: &["Test.Log"],
-        severity: Severity::Low,
-        description: None,
-        reference: None,
-        runbook: None,
-        tags: &[],
-        reports: &[],
-        dedup_period_minutes: 60,
-        threshold,
-        create_alert,
-        title: Some(TITLE),
-        group_by,
-        summary_attributes: &[],
-        output_fields: &[],
-        alert_context: &[],
-        matcher: |event| event.get(&ARGV).is_some(),
-        dynamic_severities: &[],
-        tests: &[],
-    }
+    let mut rule = crate::render::tests::rule(Some(TITLE), group_by);
+    rule.id = "T.Scan";
+    rule.display_name = Some("Scan");
+    rule.log_types = &["Test.Log"];
+    rule.threshold = threshold;
+    rule.create_alert = create_alert;
+    rule.matcher = |event| event.get(&ARGV).is_some();
+    rule
 }
 
 fn engine(rule: Rule) -> Engine {
