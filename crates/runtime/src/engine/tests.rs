@@ -26,7 +26,7 @@ fn schema() -> Schema {
 
 /// A rule matching events with `argv`, titled by user, with the given knobs.
 fn rule(threshold: u32, group_by: &'static [Field], create_alert: bool) -> Rule {
-    let mut rule = crate::render::tests::rule(Some(TITLE), group_by);
+    let mut rule = render::tests::rule(Some(TITLE), group_by);
     rule.id = "T.Scan";
     rule.display_name = Some("Scan");
     rule.log_types = &["Test.Log"];
