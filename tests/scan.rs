@@ -356,3 +356,20 @@ fn the_table_is_aligned_and_plain_when_not_on_a_terminal() {
     );
     assert!(!table.contains('\x1b'), "no colour codes when stdout is not a terminal");
 }
+
+#[test]
+fn vigil_test_runs_every_compiled_rule_test_and_closes_with_the_counts() {
+    let output = vigil(&["test", "networkscanning"], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        stdout.lines().collect::<Vec<_>>(),
+        [
+            "ok      Teleport.NetworkScanning / Echo command",
+            "ok      Teleport.NetworkScanning / Nmap with no args",
+            "ok      Teleport.NetworkScanning / Nmap with args",
+            "ok      Teleport.NetworkScanning / Nmap running from crontab",
+            "4 passed, 0 failed",
+        ]
+    );
+}

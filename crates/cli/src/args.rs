@@ -16,6 +16,15 @@ pub struct Args {
 pub enum Command {
     /// Scan logs and print deduplicated alerts as JSON lines on stdout, with a summary on stderr.
     Scan(ScanArgs),
+    /// Run every compiled rule's own test cases: a line per case, then `N passed, N failed`.
+    Test(TestArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TestArgs {
+    /// Only rules whose rule id contains this text (ignoring case).
+    #[arg(value_name = "FILTER")]
+    pub filter: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -1,6 +1,7 @@
 //! `vigil`: run the compiled detection rules over logs.
 //!
-//! Exit codes: 0 success; 2 usage errors, or inputs that could not be opened or read to the end.
+//! Exit codes: 0 success; 1 a rule test failed (`vigil test`); 2 usage errors, or inputs that
+//! could not be opened or read to the end.
 
 mod args;
 mod bad_input;
@@ -9,6 +10,7 @@ mod lines;
 mod scan;
 mod stderr;
 mod summary;
+mod test_rules;
 
 use std::process::ExitCode;
 
@@ -18,6 +20,7 @@ fn main() -> ExitCode {
     let args = args::Args::parse();
     let result = match args.command {
         args::Command::Scan(scan) => scan::run(&scan),
+        args::Command::Test(test) => Ok(test_rules::run(&test)),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,34 @@
+//! `vigil test`: the compiled rules' own test cases, run from the binary, as `cargo test` runs
+//! them, for people who have the binary but not the source.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use vigil_runtime::testing;
+
+use crate::args::TestArgs;
+
+pub fn run(args: &TestArgs) -> ExitCode {
+    let set = &vigil_rules::RULE_SET;
+    let filter = args.filter.as_deref().map(str::to_lowercase);
+    let mut out = io::stdout().lock();
+    let (mut passed, mut failed) = (0u64, 0u64);
+    let rules = set.rules.iter().filter(|r| filter.as_deref().is_none_or(|f| r.id.to_lowercase().contains(f)));
+    for rule in rules {
+        for case in rule.tests {
+            // A closed stdout ends the listing, not the count.
+            let _ = match testing::check(set, rule, case) {
+                Ok(()) => {
+                    passed += 1;
+                    writeln!(out, "ok      {} / {}", rule.id, case.name)
+                }
+                Err(message) => {
+                    failed += 1;
+                    writeln!(out, "FAILED  {} / {}: {message}", rule.id, case.name)
+                }
+            };
+        }
+    }
+    let _ = writeln!(out, "{passed} passed, {failed} failed");
+    if failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
