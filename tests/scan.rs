@@ -373,3 +373,36 @@ fn vigil_test_runs_every_compiled_rule_test_and_closes_with_the_counts() {
         ]
     );
 }
+
+#[test]
+fn vigil_show_prints_the_seed_condition_as_the_seed_catalog_does() {
+    let output = vigil(&["show", "teleport.networkscanning"], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("Condition:\n  not (event eq \"session.command\" and argv is_null)\n  program in [\"arp\", \"arp-scan\", \"fping\", \"nmap\"]\n"),
+        "{text}"
+    );
+    assert!(text.contains("MITRE ATT&CK: TA0007:T1046"), "{text}");
+    assert!(text.contains("  match    Nmap with args"), "{text}");
+    let missing = vigil(&["show", "No.Such.Rule"], None);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("no rule `No.Such.Rule`; rules: "), "{}", stderr(&missing));
+}
+
+#[test]
+fn vigil_list_filters_by_log_type_severity_tag_and_mitre() {
+    let ids = |args: &[&str]| -> Vec<String> {
+        let output = vigil(&[&["list", "--json"][..], args].concat(), None);
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap()["rule_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let seed = "Teleport.NetworkScanning".to_string();
+    assert!(ids(&["--log-type", "gravitational.teleportaudit"]).contains(&seed));
+    assert!(ids(&["--mitre", "T1046"]).contains(&seed));
+    assert!(ids(&["--mitre", "TA0007", "--severity", "medium", "--tag", "SSH"]).contains(&seed));
+    assert!(!ids(&["--severity", "Critical"]).contains(&seed));
+    assert!(ids(&["--log-type", "AWS.CloudTrail"]).is_empty());
+}

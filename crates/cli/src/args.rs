@@ -18,6 +18,35 @@ pub enum Command {
     Scan(ScanArgs),
     /// Run every compiled rule's own test cases: a line per case, then `N passed, N failed`.
     Test(TestArgs),
+    /// List the compiled rules, optionally filtered.
+    List(ListArgs),
+    /// Show one rule: metadata, its condition in the condition language, and its tests.
+    Show(ShowArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Only rules for this log type.
+    #[arg(long)]
+    pub log_type: Option<String>,
+    /// Only rules of this severity (Info, Low, Medium, High, Critical).
+    #[arg(long)]
+    pub severity: Option<String>,
+    /// Only rules with this tag.
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Only rules mapped to this MITRE ATT&CK tactic or technique id (`TA0007`, `T1046`).
+    #[arg(long)]
+    pub mitre: Option<String>,
+    /// One JSON object per rule instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// The rule's id, e.g. `Teleport.NetworkScanning` (any case).
+    pub rule_id: String,
 }
 
 #[derive(Debug, clap::Args)]

@@ -5,6 +5,7 @@
 
 mod args;
 mod bad_input;
+mod catalog;
 mod inputs;
 mod lines;
 mod scan;
@@ -16,11 +17,18 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// A closed stdout (`vigil list | head`) ends the listing quietly.
+fn quiet_broken_pipe(error: std::io::Error) -> anyhow::Result<ExitCode> {
+    if error.kind() == std::io::ErrorKind::BrokenPipe { Ok(ExitCode::SUCCESS) } else { Err(error.into()) }
+}
+
 fn main() -> ExitCode {
     let args = args::Args::parse();
     let result = match args.command {
         args::Command::Scan(scan) => scan::run(&scan),
         args::Command::Test(test) => Ok(test_rules::run(&test)),
+        args::Command::List(list) => catalog::list(&list).map(|()| ExitCode::SUCCESS).or_else(quiet_broken_pipe),
+        args::Command::Show(show) => catalog::show(&show).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

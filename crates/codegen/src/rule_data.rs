@@ -2,6 +2,7 @@
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
+use vigil_model::ir::Expr;
 use vigil_model::path::KeyPath;
 use vigil_model::template::{Part, Template};
 use vigil_model::{Rule, Severity, TestCase};
@@ -34,6 +35,7 @@ pub fn rule(rule: &Rule, matcher: &Ident, slots: &Slots) -> TokenStream {
     let output_fields = fields(&rule.output_fields);
     let alert_context = rule.alert_context.iter().map(|(name, path)| named_field(name, path, slots));
     let tests = rule.tests.iter().map(test_case);
+    let condition = condition_lines(&rule.condition);
     let dynamic_severities = rule.dynamic_severities.iter().enumerate().map(|(i, (severity, _))| {
         let severity = severity_tokens(*severity);
         let matcher = severity_matcher(matcher, i);
@@ -60,6 +62,7 @@ pub fn rule(rule: &Rule, matcher: &Ident, slots: &Slots) -> TokenStream {
             summary_attributes: #summary_attributes,
             output_fields: #output_fields,
             alert_context: &[#(#alert_context),*],
+            condition: #condition,
             matcher: matchers::#matcher,
             dynamic_severities: &[#(#dynamic_severities),*],
             tests: &[#(#tests),*],
@@ -129,4 +132,13 @@ fn test_case(case: &TestCase) -> TokenStream {
 /// The matcher of a rule's `i`th dynamic severity.
 pub fn severity_matcher(rule: &Ident, i: usize) -> Ident {
     Ident::new(&format!("{rule}_severity_{i}"), rule.span())
+}
+
+/// The condition in the condition language, one top-level AND item per line: each line is a
+/// `Condition:` list item, so the text reads back as the same rule.
+fn condition_lines(condition: &Expr) -> String {
+    match condition {
+        Expr::And(items) if !items.is_empty() => items.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"),
+        other => other.to_string(),
+    }
 }

@@ -103,6 +103,7 @@ pub(crate) mod tests {
             summary_attributes: &[],
             output_fields: &[],
             alert_context: &[],
+            condition: "true",
             matcher: |_| true,
             dynamic_severities: &[],
             tests: &[],

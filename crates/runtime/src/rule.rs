@@ -85,6 +85,8 @@ pub struct Rule {
     pub output_fields: &'static [Field],
     /// `AlertContext`: each field's `name` is its `KeyName`.
     pub alert_context: &'static [Field],
+    /// The rule's logic printed in the condition language, one top-level AND item per line.
+    pub condition: &'static str,
     /// The native matcher.
     pub matcher: fn(&Event) -> bool,
     /// Checked in order; the first that holds sets an alert's severity instead of `severity`.

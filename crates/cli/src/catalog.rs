@@ -1,0 +1,97 @@
+//! `vigil list` and `vigil show`: what the compiled rule set holds.
+
+use std::io::{self, Write};
+
+use vigil_runtime::Rule;
+
+use crate::args::{ListArgs, ShowArgs};
+
+/// Whether a rule passes `list`'s filters.
+fn selected(rule: &Rule, args: &ListArgs) -> bool {
+    let contains = |haystack: &[&str], needle: &Option<String>| {
+        needle.as_ref().is_none_or(|n| haystack.iter().any(|h| h.eq_ignore_ascii_case(n)))
+    };
+    let attack: Vec<&str> = rule.reports.iter().flat_map(|r| r.ids.iter()).flat_map(|id| id.split(':')).collect();
+    contains(rule.log_types, &args.log_type)
+        && contains(rule.tags, &args.tag)
+        && contains(&attack, &args.mitre)
+        && args.severity.as_ref().is_none_or(|s| format!("{:?}", rule.severity).eq_ignore_ascii_case(s))
+}
+
+pub fn list(args: &ListArgs) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    let rules: Vec<&Rule> = vigil_rules::RULE_SET.rules.iter().filter(|r| selected(r, args)).collect();
+    if args.json {
+        for rule in rules {
+            let attack: Vec<&str> = rule.reports.iter().flat_map(|r| r.ids.iter().copied()).collect();
+            let line = serde_json::json!({
+                "rule_id": rule.id,
+                "name": rule.display_name.unwrap_or(rule.id),
+                "severity": format!("{:?}", rule.severity),
+                "enabled": rule.enabled,
+                "log_types": rule.log_types,
+                "tags": rule.tags,
+                "mitre_attack": attack,
+                "file": rule.file,
+            });
+            writeln!(out, "{line}")?;
+        }
+        return Ok(());
+    }
+    writeln!(out, "{:<32}  {:<8}  {:<7}  {:<28}  NAME", "RULE", "SEVERITY", "ENABLED", "LOG TYPES")?;
+    for rule in rules {
+        writeln!(
+            out,
+            "{:<32}  {:<8}  {:<7}  {:<28}  {}",
+            rule.id,
+            format!("{:?}", rule.severity),
+            if rule.enabled { "yes" } else { "no" },
+            rule.log_types.join(","),
+            rule.display_name.unwrap_or(rule.id)
+        )?;
+    }
+    Ok(())
+}
+
+pub fn show(args: &ShowArgs) -> anyhow::Result<()> {
+    let set = &vigil_rules::RULE_SET;
+    let Some(rule) = set.rules.iter().find(|r| r.id.eq_ignore_ascii_case(&args.rule_id)) else {
+        let ids: Vec<&str> = set.rules.iter().map(|r| r.id).collect();
+        anyhow::bail!("no rule `{}`; rules: {}", args.rule_id, ids.join(", "));
+    };
+    let mut out = io::stdout().lock();
+    writeln!(out, "{}  ({})", rule.display_name.unwrap_or(rule.id), rule.id)?;
+    writeln!(out, "file:        {}", rule.file)?;
+    writeln!(
+        out,
+        "severity:    {:?}{}",
+        rule.severity,
+        if rule.dynamic_severities.is_empty() { "" } else { " (dynamic)" }
+    )?;
+    writeln!(out, "enabled:     {}", rule.enabled)?;
+    writeln!(out, "log types:   {}", rule.log_types.join(", "))?;
+    writeln!(out, "dedup:       {} minutes, threshold {}", rule.dedup_period_minutes, rule.threshold)?;
+    for report in rule.reports {
+        writeln!(out, "{}: {}", report.framework, report.ids.join(", "))?;
+    }
+    if !rule.tags.is_empty() {
+        writeln!(out, "tags:        {}", rule.tags.join(", "))?;
+    }
+    if let Some(description) = rule.description {
+        writeln!(out, "\n{}", description.trim())?;
+    }
+    writeln!(out, "\nCondition:")?;
+    for line in rule.condition.lines() {
+        writeln!(out, "  {line}")?;
+    }
+    if let Some(runbook) = rule.runbook {
+        writeln!(out, "\nRunbook:\n  {}", runbook.trim())?;
+    }
+    if !rule.tests.is_empty() {
+        writeln!(out, "\nTests:")?;
+        for case in rule.tests {
+            writeln!(out, "  {} {}", if case.expected_result { "match   " } else { "no match" }, case.name)?;
+        }
+    }
+    Ok(())
+}
