@@ -95,11 +95,14 @@ pub fn load_rule(shown: &str, source: &str) -> Result<Rule, Vec<Diagnostic>> {
 /// The rule as far as it could be read (`None` when the YAML does not parse), every problem
 /// found in it, and where its `RuleID` stands.
 fn check_rule(shown: &str, source: &str) -> (Option<Rule>, Vec<Diagnostic>, Pos) {
+    // Editors on Windows may start a file with a byte-order mark; it is not part of the YAML.
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let document: serde_yaml::Value = match serde_yaml::from_str(source) {
         Ok(document) => document,
         Err(e) => return (None, vec![yaml_diagnostic(shown, &e)], Pos { line: 1, col: 1 }),
     };
-    let mut checker = Checker { file: shown, map: SourceMap::new(source), diagnostics: Vec::new() };
+    let mut checker =
+        Checker { file: shown, map: SourceMap::new(source), diagnostics: Vec::new(), mistyped: Vec::new() };
     let id_pos = checker.map.value(&[key("RuleID")]).unwrap_or(Pos { line: 1, col: 1 });
     let rule = checker.spec(document).map(|spec| checker.rule(spec));
     (rule, checker.diagnostics, id_pos)
@@ -119,6 +122,9 @@ struct Checker<'a> {
     file: &'a str,
     map: SourceMap,
     diagnostics: Vec<Diagnostic>,
+    /// Top-level keys that were present but reported as mistyped, so that they are not also
+    /// reported as missing.
+    mistyped: Vec<String>,
 }
 
 fn key(k: &str) -> Step {
@@ -143,7 +149,11 @@ impl Checker<'_> {
 
     /// Reports a problem at byte `offset` of the string value at `path`.
     fn inside(&mut self, path: &[Step], text: &str, offset: usize, message: String) {
-        let chars = text[..offset.min(text.len())].chars().count();
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let chars = text[..offset].chars().count();
         let pos = self.map.inside(path, chars);
         self.report(pos, message);
     }
@@ -297,7 +307,8 @@ impl Checker<'_> {
             (Some(_), _) => self.condition(spec),
             (None, Some(detection)) => self.sdl(detection, "Detection"),
             (None, None) => {
-                if spec.filename.is_none() {
+                let mistyped = ["Condition", "Detection"].iter().any(|k| self.mistyped.iter().any(|m| m == k));
+                if spec.filename.is_none() && !mistyped {
                     self.report(
                         Some(Pos { line: 1, col: 1 }),
                         "the rule has no `Condition:`; add one, e.g. `Condition: program eq \"nmap\"` (or Panther's `Detection:`)".into(),
@@ -439,8 +450,18 @@ impl Checker<'_> {
     }
 
     fn alert_context(&mut self, entries: &[crate::spec::AlertContextSpec]) -> Vec<(String, KeyPath)> {
-        let mut context = Vec::new();
+        let mut context: Vec<(String, KeyPath)> = Vec::new();
         for (i, entry) in entries.iter().enumerate() {
+            if context.iter().any(|(name, _)| *name == entry.key_name) {
+                self.at_value(
+                    &[key("AlertContext"), Step::Index(i), key("KeyName")],
+                    format!(
+                        "`KeyName: {}` is already used in `AlertContext`; give each value its own name",
+                        entry.key_name
+                    ),
+                );
+                continue;
+            }
             let at = vec![key("AlertContext"), Step::Index(i), key("KeyValue"), key("KeyPath")];
             let text = entry.key_value.key_path.as_str();
             match KeyPath::parse(text) {
@@ -529,31 +550,47 @@ impl Checker<'_> {
     /// The test event as compact JSON. `Log` is a mapping, or a string of JSON (trailing commas,
     /// as Panther's catalog prints them, are accepted by reading the string as YAML flow).
     fn test_log(&mut self, at: &[Step], log: &serde_yaml::Value) -> Option<String> {
-        let parsed;
-        let value = match log {
-            serde_yaml::Value::String(text) => match serde_yaml::from_str::<serde_yaml::Value>(text) {
-                Ok(v) => {
-                    parsed = v;
-                    &parsed
+        // A string is JSON first (surrogate pairs, duplicate keys, big numbers, as `json.dumps`
+        // writes them), then YAML flow, which also takes the trailing commas of Panther's catalog.
+        let value = if let serde_yaml::Value::String(text) = log {
+            match serde_json::from_str::<serde_json::Value>(text) {
+                Ok(value) => value,
+                Err(json_error) => {
+                    let Ok(yaml) = serde_yaml::from_str::<serde_yaml::Value>(text) else {
+                        self.at_value(at, format!("`Log` is a string but not JSON: {json_error}"));
+                        return None;
+                    };
+                    self.yaml_log(at, &yaml)?
                 }
-                Err(e) => {
-                    self.at_value(at, format!("`Log` is a string but not JSON: {e}"));
-                    return None;
-                }
-            },
-            other => other,
+            }
+        } else {
+            self.yaml_log(at, log)?
         };
-        if !value.is_mapping() {
+        if !value.is_object() {
             self.at_value(at, "`Log` must be an event: a mapping or a JSON object".into());
             return None;
         }
-        match serde_json::to_string(value) {
-            Ok(json) => Some(json),
-            Err(e) => {
-                self.at_value(at, format!("`Log` cannot be turned into JSON: {e}"));
-                None
-            }
+        Some(value.to_string())
+    }
+
+    /// A YAML test event as JSON; NaN and infinities, which JSON would turn into `null`, are errors.
+    fn yaml_log(&mut self, at: &[Step], yaml: &serde_yaml::Value) -> Option<serde_json::Value> {
+        if has_non_finite(yaml) {
+            self.at_value(at, "`Log` has a number JSON cannot hold (`.nan`, `.inf`, or beyond `f64`)".into());
+            return None;
         }
+        serde_json::to_value(yaml).map_err(|e| self.at_value(at, format!("`Log` cannot be turned into JSON: {e}"))).ok()
+    }
+}
+
+/// Whether a YAML value holds NaN or an infinity, which JSON would silently turn into `null`.
+fn has_non_finite(value: &serde_yaml::Value) -> bool {
+    match value {
+        serde_yaml::Value::Number(n) => n.as_f64().is_some_and(|f| !f.is_finite()),
+        serde_yaml::Value::Sequence(items) => items.iter().any(has_non_finite),
+        serde_yaml::Value::Mapping(map) => map.values().any(has_non_finite),
+        serde_yaml::Value::Tagged(tagged) => has_non_finite(&tagged.value),
+        _ => false,
     }
 }
 

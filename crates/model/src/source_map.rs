@@ -19,13 +19,47 @@ pub struct Pos {
     pub col: usize,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Node {
     key: Option<Pos>,
     value: Pos,
-    /// Characters between the node's start and its first content character, for scalars that
-    /// sit on one line; `None` when content positions cannot be mapped column by column.
-    content_shift: Option<usize>,
+    layout: Layout,
+}
+
+/// How a scalar's characters sit in the source, for pointing inside it.
+#[derive(Debug, Clone)]
+enum Layout {
+    /// One line, written as is.
+    Plain,
+    /// One line between quotes, with escapes (`\"`, `\u00e9`) or doubled quotes (`''`) that take
+    /// more source characters than the characters they stand for. `raw` is the text inside.
+    Quoted { double: bool, raw: Vec<char> },
+    /// Anything else (block scalars, several lines, collections): point at the start.
+    Start,
+}
+
+impl Layout {
+    /// Source columns from the node's start to content character `offset`.
+    fn columns_to(&self, offset: usize) -> usize {
+        match self {
+            Layout::Plain => offset,
+            Layout::Start => 0,
+            Layout::Quoted { double, raw } => {
+                let mut r = 0;
+                for _ in 0..offset {
+                    r += match (double, raw.get(r), raw.get(r + 1)) {
+                        (true, Some('\\'), Some('u')) => 6,
+                        (true, Some('\\'), Some('x')) => 4,
+                        (true, Some('\\'), Some('U')) => 10,
+                        (true, Some('\\'), Some(_)) | (false, Some('\''), Some('\'')) => 2,
+                        (_, Some(_), _) => 1,
+                        (_, None, _) => break,
+                    };
+                }
+                1 + r.min(raw.len())
+            }
+        }
+    }
 }
 
 /// Positions of every node of a YAML document, by path.
@@ -43,6 +77,7 @@ impl SourceMap {
     /// Indexes `source`; a document that does not parse yields an empty map (`serde_yaml` reports
     /// the syntax error itself, with its position).
     pub fn new(source: &str) -> SourceMap {
+        let chars: Vec<char> = source.chars().collect();
         let mut map = SourceMap::default();
         let mut stack: Vec<Frame> = Vec::new();
         let mut path: Vec<Step> = Vec::new();
@@ -58,16 +93,33 @@ impl SourceMap {
                             continue;
                         }
                     }
-                    let content_shift = match style {
-                        ScalarStyle::Plain if single_line => Some(0),
-                        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted if single_line => Some(1),
-                        _ => None,
+                    let layout = match style {
+                        ScalarStyle::Plain if single_line => Layout::Plain,
+                        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted if single_line => {
+                            let inside = chars.get(span.start.index() + 1..span.end.index().saturating_sub(1));
+                            Layout::Quoted {
+                                double: matches!(style, ScalarStyle::DoubleQuoted),
+                                raw: inside.map(<[char]>::to_vec).unwrap_or_default(),
+                            }
+                        }
+                        _ => Layout::Start,
                     };
-                    map.enter_value(&mut stack, &mut path, start, content_shift);
+                    map.enter_value(&mut stack, &mut path, start, layout);
+                    path.pop();
+                }
+                // An alias takes a value's place; without it, keys and values would shift.
+                Event::Alias(_) => {
+                    if let Some(Frame::Mapping { pending_key }) = stack.last_mut() {
+                        if pending_key.is_none() {
+                            *pending_key = Some(("*alias".into(), start));
+                            continue;
+                        }
+                    }
+                    map.enter_value(&mut stack, &mut path, start, Layout::Start);
                     path.pop();
                 }
                 Event::MappingStart(..) | Event::SequenceStart(..) => {
-                    map.enter_value(&mut stack, &mut path, start, None);
+                    map.enter_value(&mut stack, &mut path, start, Layout::Start);
                     stack.push(if matches!(event, Event::MappingStart(..)) {
                         Frame::Mapping { pending_key: None }
                     } else {
@@ -85,7 +137,7 @@ impl SourceMap {
     }
 
     /// Records a value node under its parent's current key or index and pushes its step.
-    fn enter_value(&mut self, stack: &mut [Frame], path: &mut Vec<Step>, value: Pos, content_shift: Option<usize>) {
+    fn enter_value(&mut self, stack: &mut [Frame], path: &mut Vec<Step>, value: Pos, layout: Layout) {
         let (step, key) = match stack.last_mut() {
             Some(Frame::Mapping { pending_key }) => match pending_key.take() {
                 Some((key, pos)) => (Step::Key(key), Some(pos)),
@@ -100,7 +152,7 @@ impl SourceMap {
         path.push(step);
         // The document root is recorded under the empty path.
         let at: Vec<Step> = path.iter().skip(1).cloned().collect();
-        self.nodes.insert(at, Node { key, value, content_shift });
+        self.nodes.insert(at, Node { key, value, layout });
     }
 
     /// Where the key of the node at `path` stands (for a sequence item: the item itself).
@@ -116,10 +168,7 @@ impl SourceMap {
     /// Where character `offset` of the string value at `path` stands, when the scalar sits on one
     /// line; else where the value starts.
     pub fn inside(&self, path: &[Step], char_offset: usize) -> Option<Pos> {
-        self.nodes.get(path).map(|n| match n.content_shift {
-            Some(shift) => Pos { line: n.value.line, col: n.value.col + shift + char_offset },
-            None => n.value,
-        })
+        self.nodes.get(path).map(|n| Pos { line: n.value.line, col: n.value.col + n.layout.columns_to(char_offset) })
     }
 }
 
@@ -142,5 +191,21 @@ mod tests {
         assert_eq!(map.key(&[key("Tests"), Step::Index(0), key("Log")]), Some(Pos { line: 7, col: 5 }));
         assert_eq!(map.value(&[key("Tests"), Step::Index(0), key("Log"), key("a")]), Some(Pos { line: 7, col: 14 }));
         assert_eq!(map.value(&[key("Missing")]), None);
+    }
+
+    #[test]
+    fn columns_inside_quoted_scalars_count_escapes_in_the_source() {
+        let source = "a: \"x \\\"q\\\" \\u00e9\\U0001F600 z\"\nb: 'it''s z'\n";
+        let map = SourceMap::new(source);
+        // The content of `a` is `x "q" é😀 z`; its `z` is character 9, source column 30.
+        assert_eq!(map.inside(&[key("a")], 9), Some(Pos { line: 1, col: 30 }));
+        assert_eq!(map.inside(&[key("b")], 5), Some(Pos { line: 2, col: 11 }));
+    }
+
+    #[test]
+    fn aliases_take_their_place_so_later_keys_keep_their_positions() {
+        let map = SourceMap::new("base: &b {x: 1}\ncopy: *b\nafter: 3\n");
+        assert_eq!(map.value(&[key("copy")]), Some(Pos { line: 2, col: 7 }));
+        assert_eq!(map.value(&[key("after")]), Some(Pos { line: 3, col: 8 }));
     }
 }

@@ -131,7 +131,12 @@ impl Checker<'_> {
                 Ok(_) => {
                     good.insert(k, v);
                 }
-                Err(e) => self.at_value(&here, format!("`{name}`: {}", friendly(&e))),
+                Err(e) => {
+                    self.at_value(&here, format!("`{name}`: {}", friendly(&e)));
+                    if at.is_empty() {
+                        self.mistyped.push(name);
+                    }
+                }
             }
         }
         for (name, example) in required {
@@ -154,7 +159,10 @@ fn friendly(error: &serde_yaml::Error) -> String {
         .replace("unknown variant", "unknown value")
         .replace("expected u32", "expected a whole number from 1 up")
         .replace("invalid type: ", "")
-        .replace("invalid value: ", "");
+        .replace("invalid value: ", "")
+        .replace("data did not match any variant of untagged enum OneOrMany", "expected a string, or a list of strings")
+        .replace("expected struct GroupBySpec", "expected `{KeyPath: ...}`")
+        .replace("expected struct AlertContextSpec", "expected `{KeyName: ..., KeyValue: {KeyPath: ...}}`");
     let yaml_1_1_boolean = ["yes", "no", "on", "off", "y", "n"]
         .iter()
         .any(|word| message.to_lowercase().contains(&format!("string \"{word}\"")));

@@ -253,3 +253,40 @@ fn alert_context_and_its_expectation_are_read() {
         ]
     );
 }
+
+#[test]
+fn mistyped_logic_and_shapes_get_plain_messages_once() {
+    let source = format!(
+        "{MINIMAL}Condition: 5\nGroupBy: [user]\nAlertContext:\n  - {{KeyName: a, KeyValue: {{KeyPath: x}}}}\n  - {{KeyName: a, KeyValue: {{KeyPath: y}}}}\n"
+    );
+    assert_eq!(
+        errors(&source),
+        [
+            "rules/t.yml:6:12: `Condition`: expected a string, or a list of strings",
+            "rules/t.yml:7:10: `GroupBy`: string \"user\", expected `{KeyPath: ...}`",
+            "rules/t.yml:10:15: `KeyName: a` is already used in `AlertContext`; give each value its own name",
+        ]
+    );
+}
+
+#[test]
+fn byte_order_marks_and_multibyte_offsets_are_handled() {
+    let with_bom = format!("\u{feff}{MINIMAL}Condition: a exists\n");
+    assert!(load_rule("rules/t.yml", &with_bom).is_ok());
+    let broken_escape = format!("{MINIMAL}Condition: 'x eq \"\\u00é0\"'\n");
+    assert_eq!(errors(&broken_escape).len(), 1, "a clear error, not a panic");
+}
+
+#[test]
+fn test_logs_as_json_strings_take_what_json_dumps_writes() {
+    let source = format!(
+        "{MINIMAL}Condition: a exists\nTests:\n  - Name: t\n    ExpectedResult: true\n    Log: '{{\"a\": \"\\ud83d\\ude00\", \"b\": 1, \"b\": 2}}'\n  - Name: u\n    ExpectedResult: true\n    Log: {{a: .nan}}\n"
+    );
+    assert_eq!(
+        errors(&source),
+        ["rules/t.yml:13:10: `Log` has a number JSON cannot hold (`.nan`, `.inf`, or beyond `f64`)"]
+    );
+    let fine = source.split("  - Name: u").next().unwrap().to_string();
+    let rule = load_rule("rules/t.yml", &fine).unwrap();
+    assert_eq!(rule.tests[0].log_json, r#"{"a":"😀","b":2}"#);
+}
