@@ -53,9 +53,13 @@ fn generate(entries: &[Entry]) -> TokenStream {
     let mut matchers = Vec::new();
     let mut data = Vec::new();
     let mut tests = Vec::new();
+    let mut per_file: BTreeMap<&str, usize> = BTreeMap::new();
     for (index, entry) in entries.iter().enumerate() {
+        // Named by file and position in it: adding an entry renames nothing in other files.
         let stem = entry.at.rsplit('/').next().unwrap_or_default().split('.').next().unwrap_or_default();
-        let name = Ident::new(&names.name(&format!("{stem} {index}")), Span::call_site());
+        let position = per_file.entry(stem).or_default();
+        *position += 1;
+        let name = Ident::new(&names.name(&format!("{stem} {position}")), Span::call_site());
         matchers.push(matcher_fn(&name, &entry.condition, &slots));
         let detection = if let Some(expr) = &entry.detection {
             let twin = Ident::new(&format!("{name}_detection"), Span::call_site());

@@ -118,15 +118,32 @@ fn generate(set: &RuleSet) -> TokenStream {
     });
     let mut names = UniqueNames::default();
     let idents: Vec<Ident> = set.rules.iter().map(|r| Ident::new(&names.name(&r.id), Span::call_site())).collect();
-    let matchers = set.rules.iter().zip(&idents).map(|(r, ident)| {
+    // Dynamic severity matchers are named after their rule, from the same pool, after every
+    // rule has its name: a rule called `X Severity 0` cannot collide with them.
+    let severity_idents: Vec<Vec<Ident>> = set
+        .rules
+        .iter()
+        .zip(&idents)
+        .map(|(r, ident)| {
+            (0..r.dynamic_severities.len())
+                .map(|i| Ident::new(&names.name(&format!("{ident} severity {i}")), Span::call_site()))
+                .collect()
+        })
+        .collect();
+    let matchers = set.rules.iter().zip(idents.iter().zip(&severity_idents)).map(|(r, (ident, severity_idents))| {
         let main = matcher::matcher_fn(ident, &r.condition, &slots);
-        let severities =
-            r.dynamic_severities.iter().enumerate().map(|(i, (_, condition))| {
-                matcher::matcher_fn(&rule_data::severity_matcher(ident, i), condition, &slots)
-            });
+        let severities = r
+            .dynamic_severities
+            .iter()
+            .zip(severity_idents)
+            .map(|((_, condition), name)| matcher::matcher_fn(name, condition, &slots));
         quote!(#main #(#severities)*)
     });
-    let rules = set.rules.iter().zip(&idents).map(|(r, ident)| rule_data::rule(r, ident, &slots));
+    let rules = set
+        .rules
+        .iter()
+        .zip(idents.iter().zip(&severity_idents))
+        .map(|(r, (ident, severities))| rule_data::rule(r, ident, severities, &slots));
     let tests = test_module(set, &idents);
     quote! {
         /// Every rule compiled from the rules directory.

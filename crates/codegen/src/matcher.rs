@@ -212,11 +212,11 @@ impl Scope<'_, '_> {
 
 /// `matches` and `glob`: the pattern compiled once per process, on first use.
 fn pattern_test(op: Op, v: &Ident, pattern: &str) -> TokenStream {
-    let (regex_type, pattern, test) = if op == Op::Matches {
-        (quote!(::vigil_runtime::regex::Regex), pattern.to_string(), quote!(matches))
+    let regex_type = quote!(::vigil_runtime::regex::Regex);
+    let (pattern, test) = if op == Op::Matches {
+        (pattern.to_string(), quote!(matches))
     } else {
-        let regex = condition::glob(pattern).expect("the pattern was checked when the rule compiled");
-        (quote!(::vigil_runtime::regex::bytes::Regex), regex, quote!(glob))
+        (condition::glob(pattern).expect("the pattern was checked when the rule compiled"), quote!(glob))
     };
     quote!({
         static PATTERN: ::std::sync::LazyLock<#regex_type> = ::std::sync::LazyLock::new(|| {

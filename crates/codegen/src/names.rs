@@ -24,7 +24,8 @@ pub fn snake_case(text: &str) -> String {
     match trimmed.chars().next() {
         None => "unnamed".to_string(),
         Some(first) if first.is_ascii_digit() => format!("n{trimmed}"),
-        Some(_) if syn::parse_str::<syn::Ident>(trimmed).is_err() => format!("{trimmed}_"),
+        // syn does not know every reserved word of edition 2024 (`gen`).
+        Some(_) if syn::parse_str::<syn::Ident>(trimmed).is_err() || trimmed == "gen" => format!("{trimmed}_"),
         Some(_) => trimmed.to_string(),
     }
 }
@@ -59,6 +60,7 @@ mod tests {
         assert_eq!(snake_case("AWS.S3.Bucket-Deleted!"), "aws_s3_bucket_deleted");
         assert_eq!(snake_case("12 hours"), "n12_hours");
         assert_eq!(snake_case("match"), "match_");
+        assert_eq!(snake_case("gen"), "gen_");
         assert_eq!(snake_case("!!!"), "unnamed");
     }
 

@@ -9,7 +9,8 @@ use vigil_model::{Rule, Severity, TestCase};
 
 use crate::schema::Slots;
 
-pub fn rule(rule: &Rule, matcher: &Ident, slots: &Slots) -> TokenStream {
+/// `severity_matchers` name the matchers of the rule's `DynamicSeverities`, in order.
+pub fn rule(rule: &Rule, matcher: &Ident, severity_matchers: &[Ident], slots: &Slots) -> TokenStream {
     let Rule { id, file, enabled, severity, dedup_period_minutes, threshold, create_alert, tags, log_types, .. } = rule;
     let display_name = option_str(rule.display_name.as_deref());
     let description = option_str(rule.description.as_deref());
@@ -36,9 +37,8 @@ pub fn rule(rule: &Rule, matcher: &Ident, slots: &Slots) -> TokenStream {
     let alert_context = rule.alert_context.iter().map(|(name, path)| named_field(name, path, slots));
     let tests = rule.tests.iter().map(test_case);
     let condition = condition_lines(&rule.condition);
-    let dynamic_severities = rule.dynamic_severities.iter().enumerate().map(|(i, (severity, _))| {
+    let dynamic_severities = rule.dynamic_severities.iter().zip(severity_matchers).map(|((severity, _), matcher)| {
         let severity = severity_tokens(*severity);
-        let matcher = severity_matcher(matcher, i);
         quote!(::vigil_runtime::DynamicSeverity { severity: #severity, matcher: matchers::#matcher })
     });
     quote! {
@@ -127,11 +127,6 @@ fn test_case(case: &TestCase) -> TokenStream {
             expected_alert_context: #expected_alert_context,
         }
     }
-}
-
-/// The matcher of a rule's `i`th dynamic severity.
-pub fn severity_matcher(rule: &Ident, i: usize) -> Ident {
-    Ident::new(&format!("{rule}_severity_{i}"), rule.span())
 }
 
 /// The condition in the condition language, one top-level AND item per line: each line is a

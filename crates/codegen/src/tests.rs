@@ -76,6 +76,33 @@ fn a_stale_file_list_names_cargo_xtask_gen() {
 }
 
 #[test]
+fn generated_names_never_collide() {
+    let base = "AnalysisType: rule\nEnabled: true\nLogTypes: [Gravitational.TeleportAudit]\nSeverity: Low\nCondition: a exists\n";
+    let with_severity = format!(
+        "RuleID: X\n{base}DynamicSeverities:\n  - {{ChangeTo: High, Conditions: [{{Condition: AlwaysTrue}}]}}\n"
+    );
+    let clash = format!("RuleID: X Severity 0\n{base}Tests:\n  - {{Name: gen, ExpectedResult: true, Log: {{a: 1}}}}\n");
+    let scratch = Scratch::new("names", &[("t/a.yml", &with_severity), ("t/b.yml", &clash)]);
+    let code = scratch.expand(&["t/a.yml", "t/b.yml"]);
+    let file = syn::parse_file(&code).expect("generated code parses");
+    let matchers = file.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "matchers" => m.content.as_ref(),
+        _ => None,
+    });
+    let names: Vec<String> = matchers
+        .unwrap()
+        .1
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Fn(f) => Some(f.sig.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(names, ["x", "x_severity_0_2", "x_severity_0"]);
+    assert!(code.contains("fn gen_ ()"), "{code}");
+}
+
+#[test]
 fn output_is_deterministic() {
     let scratch = Scratch::new("det", &[("t/one.yml", RULE), ("t/two.yml", &RULE.replace("T.One", "T.Two"))]);
     assert_eq!(scratch.expand(&["t/one.yml", "t/two.yml"]), scratch.expand(&["t/one.yml", "t/two.yml"]));

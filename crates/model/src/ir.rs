@@ -263,14 +263,15 @@ impl Op {
 }
 
 impl fmt::Display for Offset {
-    /// `+ 12h`, `- 90m`, `+ 1h30m5s`; nothing for zero.
+    /// `+ 12h`, `- 90m`, `+ 1h30m5s`, `+ 48h` (no days: the parser takes hours, minutes and
+    /// seconds); nothing for zero.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.seconds == 0 {
             return Ok(());
         }
         write!(f, " {} ", if self.seconds < 0 { '-' } else { '+' })?;
         let mut rest = self.seconds.unsigned_abs();
-        for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)] {
+        for (unit, size) in [("h", 3_600), ("m", 60), ("s", 1)] {
             if rest >= size {
                 write!(f, "{}{unit}", rest / size)?;
                 rest %= size;

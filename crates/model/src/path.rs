@@ -144,7 +144,9 @@ impl fmt::Display for KeyPath {
                     if i > 0 {
                         f.write_str(".")?;
                     }
-                    if !key.is_empty() && key.chars().all(is_bare_key_char) {
+                    // A path that is just `not` would read as the keyword.
+                    let keyword = self.segments.len() == 1 && key == "not";
+                    if !key.is_empty() && key.chars().all(is_bare_key_char) && !keyword {
                         f.write_str(key)?;
                     } else {
                         write!(f, "{}", serde_json::Value::String(key.clone()))?;

@@ -167,12 +167,16 @@ impl Lowerer {
         let Some(name) = condition.as_str() else {
             return self.fail(key(at, "Condition"), false, "`Condition` is a condition name such as `Equals`".into());
         };
-        match name {
-            "AlwaysTrue" => return Expr::Const(true),
-            "AlwaysFalse" => return Expr::Const(false),
-            _ => {}
+        if let Some(value) = match name {
+            "AlwaysTrue" => Some(true),
+            "AlwaysFalse" => Some(false),
+            _ => None,
+        } {
+            self.only(map, at, &["Condition"], name);
+            return Expr::Const(value);
         }
         if let Some((_, quantifier)) = QUANTIFIERS.iter().find(|(n, _)| *n == name) {
+            self.only(map, at, &["KeyPath", "Key", "DeepKey", "Condition", "Expressions"], name);
             return self.comprehension(*quantifier, map, at);
         }
         let Some((_, lowering)) = CONDITIONS.iter().find(|(n, _)| *n == name) else {
@@ -186,10 +190,23 @@ impl Lowerer {
         };
         if let Some(Value::Sequence(items)) = map.get("Values") {
             if !items.is_empty() && items.iter().all(Value::is_mapping) {
+                self.only(map, at, &["Condition", "Values"], "a key-to-key comparison");
                 return self.key_to_key(name, *lowering, items, at);
             }
         }
+        self.only(map, at, &["KeyPath", "Key", "DeepKey", "Condition", "Value", "Values"], name);
         self.comparison(name, *lowering, map, at)
+    }
+
+    /// Reports the first key of `map` that `form` does not take: keys are never silently ignored.
+    fn only(&mut self, map: &Mapping, at: &[Step], allowed: &[&str], form: &str) {
+        if let Some(extra) = map.keys().filter_map(Value::as_str).find(|k| !allowed.contains(k)) {
+            self.fail(
+                key(at, extra),
+                true,
+                format!("`{extra}` does not apply to `{form}`; it takes {}", allowed.join(", ")),
+            );
+        }
     }
 
     fn combinator(&mut self, combinator: &str, map: &Mapping, at: &[Step]) -> Expr {
@@ -200,6 +217,9 @@ impl Lowerer {
         let Some(Value::Sequence(items)) = map.get(combinator) else {
             return self.fail(inner_at, false, format!("`{combinator}` takes a list of match expressions"));
         };
+        if items.is_empty() {
+            return self.fail(inner_at, false, format!("`{combinator}` has no match expressions"));
+        }
         let items: Vec<Expr> =
             items.iter().enumerate().map(|(i, item)| self.expression(item, &step(&inner_at, Step::Index(i)))).collect();
         match combinator {
@@ -247,6 +267,7 @@ impl Lowerer {
         for (i, item) in items.iter().enumerate() {
             let item_at = step(&values_at, Step::Index(i));
             let Value::Mapping(item) = item else { unreachable!("checked to be mappings") };
+            self.only(item, &item_at, &["KeyPath", "Key", "DeepKey"], "a key in a key-to-key comparison");
             if let Some(path) = self.path(item, &item_at) {
                 paths.push(path);
             }

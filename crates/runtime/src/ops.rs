@@ -119,8 +119,8 @@ pub fn matches(value: Option<&Value>, regex: &Regex) -> bool {
 }
 
 /// `glob`: a string value matches the shell pattern, compiled to an anchored regex.
-pub fn glob(value: Option<&Value>, pattern: &regex::bytes::Regex) -> bool {
-    value.and_then(Value::as_str).is_some_and(|s| pattern.is_match(s.as_bytes()))
+pub fn glob(value: Option<&Value>, pattern: &Regex) -> bool {
+    value.and_then(Value::as_str).is_some_and(|s| pattern.is_match(s))
 }
 
 /// `gt`, `ge`, `lt`, `le`: a number compared with `operand`; false for anything else.
@@ -189,7 +189,7 @@ const fn v6(high: u16, next: u16, prefix: u8) -> Cidr {
     Cidr::V6 { network: ((high as u128) << 112) | ((next as u128) << 96), prefix }
 }
 
-/// Python's `ipaddress` private networks (3.12), which Panther's `IsIPAddressPrivate` uses.
+/// Python's `ipaddress` private networks, which Panther's `IsIPAddressPrivate` uses.
 const PRIVATE: &[Cidr] = &[
     v4(0, 0, 0, 0, 8),
     v4(10, 0, 0, 0, 8),
@@ -207,7 +207,6 @@ const PRIVATE: &[Cidr] = &[
     v4(255, 255, 255, 255, 32),
     Cidr::V6 { network: 1, prefix: 128 },
     Cidr::V6 { network: 0, prefix: 128 },
-    Cidr::V6 { network: 0xffff_0000_0000, prefix: 96 },
     v6(0x0100, 0, 64),
     v6(0x2001, 0, 23),
     v6(0x2001, 0x0db8, 32),
@@ -219,14 +218,16 @@ const PRIVATE: &[Cidr] = &[
 /// Shared address space: neither private nor global in Python's `ipaddress`.
 const SHARED: Cidr = v4(100, 64, 0, 0, 10);
 
-/// Python's `is_private`.
+/// Python's `is_private`. An IPv4-mapped IPv6 address (`::ffff:10.0.0.1`) is judged by its
+/// IPv4 address, as current Python versions do.
 pub fn is_private_ip(ip: IpAddr) -> bool {
+    let ip = ip.to_canonical();
     PRIVATE.iter().any(|net| net.contains(ip))
 }
 
 /// Python's `is_global`: neither private nor shared address space.
 pub fn is_public_ip(ip: IpAddr) -> bool {
-    !is_private_ip(ip) && !SHARED.contains(ip)
+    !is_private_ip(ip) && !SHARED.contains(ip.to_canonical())
 }
 
 /// `cidr`: an IP address string (or any element of a list value) inside any of `networks`.
@@ -387,7 +388,7 @@ mod tests {
         let re = Regex::new("n(c|cat)$").unwrap();
         assert!(matches(Some(&v("\"/bin/ncat\"")), &re));
         assert!(!matches(Some(&v("[\"nc\"]")), &re));
-        let pattern = regex::bytes::Regex::new(r"(?-u)^/tmp/.*\.sh$").unwrap();
+        let pattern = Regex::new(r"(?s)^/tmp/.*\.sh$").unwrap();
         assert!(glob(Some(&v("\"/tmp/a/b.sh\"")), &pattern));
         assert!(!glob(Some(&v("\"/var/tmp/b.sh\"")), &pattern));
     }
@@ -457,6 +458,7 @@ mod tests {
             assert!(is(public, is_public_ip) && !is(public, is_private_ip), "{public}");
         }
         assert!(!is("\"100.64.0.1\"", is_public_ip) && !is("\"100.64.0.1\"", is_private_ip));
+        assert!(is("\"::ffff:8.8.8.8\"", is_public_ip) && is("\"::ffff:10.0.0.1\"", is_private_ip));
     }
 
     #[test]

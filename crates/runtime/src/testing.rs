@@ -3,6 +3,7 @@
 use crate::event::{Event, Schema};
 use crate::render;
 use crate::rule::{Rule, RuleSet, TestCase};
+use crate::value::Value;
 
 /// A compiled conformance entry (see `vigil_model::conformance`).
 #[derive(Debug)]
@@ -59,12 +60,14 @@ pub fn check(rule_set: &RuleSet, rule: &Rule, case: &TestCase) -> Result<(), Str
         }
     }
     if let Some(expected) = case.expected_alert_context {
-        let expected: serde_json::Value = serde_json::from_str(expected).expect("the compiler wrote it as JSON");
         let actual: serde_json::Map<String, serde_json::Value> =
             render::fields_json(rule.alert_context, &event).into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-        let actual = serde_json::Value::Object(actual);
-        if expected != actual {
-            wrong.push(format!("expected alert context {expected}, got {actual}"));
+        let actual = serde_json::Value::Object(actual).to_string();
+        // Compared as event values are: numbers by value, keys in any order.
+        let want: Value = serde_json::from_str(expected).expect("the compiler wrote it as JSON");
+        let got: Value = serde_json::from_str(&actual).expect("serde_json wrote it");
+        if want != got {
+            wrong.push(format!("expected alert context {}, got {actual}", want.to_json()));
         }
     }
     let severity = render::severity(rule, &event);
@@ -124,6 +127,10 @@ mod tests {
         (pinned.expected_title, pinned.expected_dedup, pinned.expected_severity) = (None, None, None);
         pinned.expected_alert_context = Some(r#"{"who": "ann"}"#);
         assert_eq!(check(&set, &rule, &pinned), Ok(()));
+        let mut numeric = case(true, r#"{"user": 2.0}"#);
+        (numeric.expected_title, numeric.expected_dedup, numeric.expected_severity) = (None, None, None);
+        numeric.expected_alert_context = Some(r#"{"who": 2}"#);
+        assert_eq!(check(&set, &rule, &numeric), Ok(()), "numbers compare by value");
         pinned.expected_alert_context = Some(r#"{"who": "bob"}"#);
         assert_eq!(
             check(&set, &rule, &pinned),

@@ -37,11 +37,23 @@ impl Number {
 }
 
 impl Number {
-    /// Orders two numbers by value: exactly for integers, as `f64` otherwise (`None` for NaN).
+    /// Orders two numbers by value, exactly, as Python does: an integer and a float with no
+    /// fraction compare as integers, so `9007199254740993` is not `9007199254740992.0`.
     pub fn compare(self, other: Number) -> Option<std::cmp::Ordering> {
-        match (self.as_i128(), other.as_i128()) {
+        match (self.exact_integer(), other.exact_integer()) {
             (Some(a), Some(b)) => Some(a.cmp(&b)),
             _ => self.as_f64().partial_cmp(&other.as_f64()),
+        }
+    }
+
+    /// The number as an exact integer, when it is one (floats with no fraction included).
+    fn exact_integer(self) -> Option<i128> {
+        match self {
+            Number::Float(f) if f.fract() == 0.0 && f.abs() < 1e38 => {
+                #[allow(clippy::cast_possible_truncation)] // integral and within i128
+                Some(f as i128)
+            }
+            other => other.as_i128(),
         }
     }
 }
@@ -49,10 +61,7 @@ impl Number {
 impl PartialEq for Number {
     /// By value: `1 == 1.0`; integers compare exactly, beyond `f64` precision too.
     fn eq(&self, other: &Number) -> bool {
-        match (self.as_i128(), other.as_i128()) {
-            (Some(a), Some(b)) => a == b,
-            _ => self.as_f64() == other.as_f64(),
-        }
+        self.compare(*other) == Some(std::cmp::Ordering::Equal)
     }
 }
 
@@ -69,7 +78,7 @@ impl fmt::Display for Number {
 }
 
 /// One JSON value of an event.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Value<'a> {
     Null,
     Bool(bool),
@@ -164,6 +173,30 @@ impl<'a> Value<'a> {
         match self {
             Value::String(s) => Cow::Borrowed(s),
             other => Cow::Owned(other.to_json()),
+        }
+    }
+}
+
+impl PartialEq for Value<'_> {
+    /// JSON equality: numbers by value, lists in order, objects whatever their key order (a
+    /// duplicated key counts with its last value).
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Value::Null, Value::Null) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Number(a), Value::Number(b)) => a == b,
+            (Value::String(a), Value::String(b)) => a == b,
+            (Value::Array(a), Value::Array(b)) => a == b,
+            (Value::Object(a), Value::Object(b)) => {
+                let last_wins =
+                    |members: &'_ [(Cow<'_, str>, Value<'_>)]| -> std::collections::BTreeMap<String, usize> {
+                        members.iter().enumerate().map(|(i, (k, _))| (k.to_string(), i)).collect()
+                    };
+                let (a_keys, b_keys) = (last_wins(a), last_wins(b));
+                a_keys.len() == b_keys.len()
+                    && a_keys.iter().all(|(k, &i)| b_keys.get(k).is_some_and(|&j| a[i].1 == b[j].1))
+            }
+            _ => false,
         }
     }
 }
@@ -292,6 +325,11 @@ mod tests {
         assert_eq!(parse("1"), parse("1.0"));
         assert_eq!(parse("18446744073709551615"), parse("18446744073709551615"));
         assert_ne!(parse("9007199254740993"), parse("9007199254740992"));
+        assert_ne!(parse("9007199254740993"), parse("9007199254740992.0"));
+        assert_eq!(parse("9007199254740992"), parse("9007199254740992.0"));
+        assert_eq!(parse(r#"{"x": 1, "y": [2]}"#), parse(r#"{"y": [2.0], "x": 1}"#));
+        assert_ne!(parse(r#"{"x": 1}"#), parse(r#"{"x": 1, "y": 2}"#));
+        assert_eq!(parse(r#"{"x": 1, "x": 2}"#), parse(r#"{"x": 2}"#));
         assert_ne!(parse("\"80\""), parse("80"));
         assert_ne!(parse("true"), parse("1"));
     }

@@ -67,9 +67,55 @@ pub fn regex(pattern: &str) -> Result<(), String> {
     regex::Regex::new(pattern).map(drop).map_err(|e| format!("bad regular expression: {e}"))
 }
 
-/// The regular expression (for `regex::bytes`) that a shell pattern stands for.
+/// The regular expression a shell pattern stands for, with Python `fnmatch` semantics (what a
+/// Panther Python rule would use): `*` any characters (newlines and `/` too), `?` one character,
+/// `[abc]` and `[!abc]` sets; everything else, backslashes and braces included, is literal.
 pub fn glob(pattern: &str) -> Result<String, String> {
-    globset::Glob::new(pattern).map(|g| g.regex().to_string()).map_err(|e| format!("bad glob pattern: {e}"))
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut regex = String::from("(?s)^");
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '*' => regex.push_str(".*"),
+            '?' => regex.push('.'),
+            '[' => match class_end(&chars, i) {
+                Some(end) => {
+                    regex.push('[');
+                    let mut j = i + 1;
+                    if chars[j] == '!' {
+                        regex.push('^');
+                        j += 1;
+                    }
+                    for &c in &chars[j..end] {
+                        if matches!(c, '\\' | '[' | ']' | '^' | '&' | '~') {
+                            regex.push('\\');
+                        }
+                        regex.push(c);
+                    }
+                    regex.push(']');
+                    i = end;
+                }
+                None => regex.push_str(r"\["),
+            },
+            c => regex.push_str(&regex::escape(&c.to_string())),
+        }
+        i += 1;
+    }
+    regex.push('$');
+    regex::Regex::new(&regex).map(|_| regex).map_err(|e| format!("bad glob pattern: {e}"))
+}
+
+/// The index of the `]` closing the set opened at `open`; a `]` right after `[` or `[!` is a
+/// member, as in `fnmatch`.
+fn class_end(chars: &[char], open: usize) -> Option<usize> {
+    let mut j = open + 1;
+    if chars.get(j) == Some(&'!') {
+        j += 1;
+    }
+    if chars.get(j) == Some(&']') {
+        j += 1;
+    }
+    (j..chars.len()).find(|&k| chars[k] == ']')
 }
 
 /// Parses `10.0.0.0/8` or `fd00::/8`.
@@ -143,8 +189,10 @@ mod tests {
     fn patterns_times_and_durations_are_checked() {
         assert!(regex("^nc(at)?$").is_ok());
         assert!(regex("(unclosed").unwrap_err().starts_with("bad regular expression"));
-        assert_eq!(glob("/tmp/*.sh").unwrap(), r"(?-u)^/tmp/.*\.sh$");
-        assert!(glob("[unclosed").unwrap_err().starts_with("bad glob pattern"));
+        assert_eq!(glob("/tmp/*.sh").unwrap(), r"(?s)^/tmp/.*\.sh$");
+        assert_eq!(glob("caf[!éè]?").unwrap(), r"(?s)^caf[^éè].$");
+        assert_eq!(glob("[unclosed").unwrap(), r"(?s)^\[unclosed$");
+        assert_eq!(glob(r"C:\Win{a,b}[]x]").unwrap(), r"(?s)^C:\\Win\{a,b\}[\]x]$");
         assert_eq!(time("2024-01-01T00:00:00.5Z"), Ok((1_704_067_200, 500_000_000)));
         assert!(time("2024-01-01").is_err());
         assert_eq!(duration("12h"), Ok(43_200));

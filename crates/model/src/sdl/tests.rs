@@ -110,6 +110,15 @@ fn mistakes_are_reported_at_their_key() {
             "[]",
             r#"[Key("Detection")]: an empty list of match expressions matches everything; use `{Condition: AlwaysTrue}` to mean that"#,
         ),
+        ("[{OnlyOne: []}]", r#"[Key("Detection"), Index(0), Key("OnlyOne")]: `OnlyOne` has no match expressions"#),
+        (
+            "[{Condition: AlwaysTrue, Value: 1}]",
+            r#"[Key("Detection"), Index(0), Key("Value")] (key): `Value` does not apply to `AlwaysTrue`; it takes Condition"#,
+        ),
+        (
+            "[{KeyPath: a, Condition: Equals, Value: 1, Expressions: []}]",
+            r#"[Key("Detection"), Index(0), Key("Expressions")] (key): `Expressions` does not apply to `Equals`; it takes KeyPath, Key, DeepKey, Condition, Value, Values"#,
+        ),
     ];
     for (yaml, expected) in cases {
         assert_eq!(lower(yaml), Err(vec![expected.to_string()]), "{yaml}");
