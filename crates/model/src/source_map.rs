@@ -34,16 +34,34 @@ enum Layout {
     /// One line between quotes, with escapes (`\"`, `\u00e9`) or doubled quotes (`''`) that take
     /// more source characters than the characters they stand for. `raw` is the text inside.
     Quoted { double: bool, raw: Vec<char> },
-    /// Anything else (block scalars, several lines, collections): point at the start.
+    /// A block scalar (`|` or `>`): each content line's number, first content column and length.
+    /// Every line break stands for one character of the value (a newline, or a space when folded).
+    Block(Vec<(usize, usize, usize)>),
+    /// Anything else (quoted scalars over several lines, collections): point at the start.
     Start,
 }
 
 impl Layout {
-    /// Source columns from the node's start to content character `offset`.
+    /// Where content character `offset` of a node starting at `start` stands.
+    fn position(&self, start: Pos, offset: usize) -> Pos {
+        let mut remaining = offset;
+        if let Layout::Block(lines) = self {
+            for &(line, col, len) in lines {
+                if remaining <= len {
+                    return Pos { line, col: col + remaining };
+                }
+                remaining -= len + 1;
+            }
+            return start;
+        }
+        Pos { line: start.line, col: start.col + self.columns_to(offset) }
+    }
+
+    /// Source columns from the node's start to content character `offset`, on one line.
     fn columns_to(&self, offset: usize) -> usize {
         match self {
             Layout::Plain => offset,
-            Layout::Start => 0,
+            Layout::Start | Layout::Block(_) => 0,
             Layout::Quoted { double, raw } => {
                 let mut r = 0;
                 for _ in 0..offset {
@@ -60,6 +78,29 @@ impl Layout {
             }
         }
     }
+}
+
+/// The content lines of a block scalar whose span is `from..to` (chars) and starts on `line`.
+/// The span starts at the `|`/`>` indicator or at the first content line, depending on the
+/// parser; either way the body is the whole lines after the indicator.
+fn block_lines(chars: &[char], from: usize, to: usize, line: usize) -> Layout {
+    let to = to.min(chars.len());
+    let (body_start, first_line) = if matches!(chars.get(from), Some('|' | '>')) {
+        ((from..to).find(|&i| chars[i] == '\n').map_or(to, |i| i + 1), line + 1)
+    } else {
+        ((0..from).rev().find(|&i| chars[i] == '\n').map_or(0, |i| i + 1), line)
+    };
+    let body: String = chars.get(body_start..to).map(|c| c.iter().collect()).unwrap_or_default();
+    let lines = body
+        .split('\n')
+        .enumerate()
+        .map(|(k, text)| {
+            let text = text.trim_end_matches('\r');
+            let indent = text.chars().take_while(|c| *c == ' ').count();
+            (first_line + k, indent + 1, text.chars().count() - indent)
+        })
+        .collect();
+    Layout::Block(lines)
 }
 
 /// Positions of every node of a YAML document, by path.
@@ -101,6 +142,9 @@ impl SourceMap {
                                 double: matches!(style, ScalarStyle::DoubleQuoted),
                                 raw: inside.map(<[char]>::to_vec).unwrap_or_default(),
                             }
+                        }
+                        ScalarStyle::Literal | ScalarStyle::Folded => {
+                            block_lines(&chars, span.start.index(), span.end.index(), span.start.line())
                         }
                         _ => Layout::Start,
                     };
@@ -168,7 +212,7 @@ impl SourceMap {
     /// Where character `offset` of the string value at `path` stands, when the scalar sits on one
     /// line; else where the value starts.
     pub fn inside(&self, path: &[Step], char_offset: usize) -> Option<Pos> {
-        self.nodes.get(path).map(|n| Pos { line: n.value.line, col: n.value.col + n.layout.columns_to(char_offset) })
+        self.nodes.get(path).map(|n| n.layout.position(n.value, char_offset))
     }
 }
 
@@ -200,6 +244,16 @@ mod tests {
         // The content of `a` is `x "q" é😀 z`; its `z` is character 9, source column 30.
         assert_eq!(map.inside(&[key("a")], 9), Some(Pos { line: 1, col: 30 }));
         assert_eq!(map.inside(&[key("b")], 5), Some(Pos { line: 2, col: 11 }));
+    }
+
+    #[test]
+    fn block_scalars_map_offsets_to_their_lines() {
+        let source = "c: >\n  a eq 1\n  and b eqq 2\nd: |\n    x\n    yy\n";
+        let map = SourceMap::new(source);
+        // `c` is "a eq 1 and b eqq 2\n"; `eqq` is character 13, on the second line.
+        assert_eq!(map.inside(&[key("c")], 13), Some(Pos { line: 3, col: 9 }));
+        assert_eq!(map.inside(&[key("c")], 2), Some(Pos { line: 2, col: 5 }));
+        assert_eq!(map.inside(&[key("d")], 3), Some(Pos { line: 6, col: 6 }));
     }
 
     #[test]

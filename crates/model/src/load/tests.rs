@@ -290,3 +290,12 @@ fn test_logs_as_json_strings_take_what_json_dumps_writes() {
     let rule = load_rule("rules/t.yml", &fine).unwrap();
     assert_eq!(rule.tests[0].log_json, r#"{"a":"😀","b":2}"#);
 }
+
+#[test]
+fn errors_inside_block_conditions_point_at_their_line() {
+    let source = format!("{MINIMAL}Condition: >\n  event eq \"x\"\n  and program eqq \"nmap\"\n");
+    assert_eq!(
+        errors(&source),
+        ["rules/t.yml:8:15: bad condition: expected an operator after `program`, found `eqq` (did you mean `eq`?)"]
+    );
+}
