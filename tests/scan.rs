@@ -406,3 +406,42 @@ fn vigil_list_filters_by_log_type_severity_tag_and_mitre() {
     assert!(!ids(&["--severity", "Critical"]).contains(&seed));
     assert!(ids(&["--log-type", "AWS.CloudTrail"]).is_empty());
 }
+
+/// The summary without its timing, which differs from run to run.
+fn summary_without_timing(output: &Output) -> String {
+    let err = stderr(output);
+    err.rsplit_once(". ").map_or(err.clone(), |(before, _)| before.to_string())
+}
+
+#[test]
+fn output_is_byte_identical_whatever_the_thread_count_and_input_order() {
+    let dir = scratch("threads");
+    let mut names = Vec::new();
+    for file in 0..6 {
+        let lines: Vec<String> = (0..40)
+            .map(|i| {
+                // Times run backwards within a file and interleave across files.
+                let minute = (40 - i) * 7 + file * 3;
+                let user = ["amy", "bob", "cat"][(i + file) % 3];
+                nmap_event(&format!("2024-01-01T{:02}:{:02}:00Z", minute / 60, minute % 60), user)
+            })
+            .chain(["{broken".to_string()])
+            .collect();
+        let name = dir.join(format!("part{file}.jsonl"));
+        std::fs::write(&name, lines.join("\n")).unwrap();
+        names.push(name.to_str().unwrap().to_string());
+    }
+    let forward: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut backward = forward.clone();
+    backward.reverse();
+    let run = |threads: &str, inputs: &[&str]| vigil(&[&["scan", "--threads", threads][..], inputs].concat(), None);
+    let one = run("1", &forward);
+    let others = [run("2", &forward), run("4", &backward), run("3", &backward)];
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(alerts(&one).len() > 3, "{}", stderr(&one));
+    for other in others {
+        assert!(one.stdout == other.stdout, "stdout differs:\n{}", String::from_utf8_lossy(&other.stdout));
+        assert_eq!(summary_without_timing(&one), summary_without_timing(&other));
+    }
+    assert!(stderr(&one).contains("part0.jsonl:41:2: malformed JSON"), "{}", stderr(&one));
+}

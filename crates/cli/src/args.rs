@@ -71,6 +71,11 @@ pub struct ScanArgs {
     #[arg(long)]
     pub include_disabled: bool,
 
+    /// How many inputs to scan at once (default: one per core). Output is the same whatever
+    /// the number.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<std::num::NonZeroUsize>,
+
     /// How alerts are written: JSON lines in vigil's schema, OCSF Detection Findings as JSON
     /// lines, or a table (coloured on a terminal unless `NO_COLOR` is set).
     #[arg(long, value_enum, default_value_t = OutputFormat::Jsonl)]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// How many problems are printed one by one.
-const SHOWN: u64 = 20;
+const SHOWN: usize = 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Problem {
@@ -23,32 +23,21 @@ pub enum Problem {
     Unreadable,
 }
 
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Problem::MalformedJson => "malformed",
-            Problem::NotUtf8 => "not UTF-8",
-            Problem::TooLong => "too long",
-            Problem::Unrepresentable => "unrepresentable values",
-            Problem::UnusableTime => "unusable times",
-            Problem::Unreadable => "unreadable inputs",
-        })
-    }
-}
-
-/// Counts problems and prints the first ones to stderr.
+/// Problems of the input: all counted, the first ones kept with their location to be printed
+/// in input order, whichever thread found them.
 #[derive(Debug, Default)]
 pub struct BadInput {
     counts: BTreeMap<Problem, u64>,
     total: u64,
+    first: Vec<String>,
 }
 
 impl BadInput {
-    pub fn report(&mut self, problem: Problem, location: &str, detail: &str) {
+    pub fn report(&mut self, problem: Problem, location: &dyn fmt::Display, detail: &dyn fmt::Display) {
         *self.counts.entry(problem).or_default() += 1;
         self.total += 1;
-        if self.total <= SHOWN {
-            crate::stderr::say(format_args!("{location}: {detail}"));
+        if self.first.len() < SHOWN {
+            self.first.push(format!("{location}: {detail}"));
         }
     }
 
@@ -56,8 +45,42 @@ impl BadInput {
         self.counts.get(&problem).copied().unwrap_or(0)
     }
 
-    /// Problems beyond the ones printed.
-    pub fn unshown(&self) -> u64 {
-        self.total.saturating_sub(SHOWN)
+    /// Adds the problems of an input read after the ones already here.
+    pub fn append(&mut self, other: BadInput) {
+        for (problem, count) in other.counts {
+            *self.counts.entry(problem).or_default() += count;
+        }
+        self.total += other.total;
+        let room = SHOWN.saturating_sub(self.first.len());
+        self.first.extend(other.first.into_iter().take(room));
+    }
+
+    /// Prints the first problems, then how many more there were.
+    pub fn print(&self) {
+        for line in &self.first {
+            crate::stderr::say(format_args!("{line}"));
+        }
+        let unshown = self.total - self.first.len() as u64;
+        if unshown > 0 {
+            crate::stderr::say(format_args!("... and {unshown} more input problems not shown"));
+        }
+    }
+}
+
+/// `file:line` or `file:line:column`, formatted only when a problem is reported.
+#[derive(Debug, Clone, Copy)]
+pub struct Location<'a> {
+    pub file: &'a str,
+    pub line: u64,
+    pub column: Option<usize>,
+}
+
+impl fmt::Display for Location<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)?;
+        if let Some(column) = self.column {
+            write!(f, ":{column}")?;
+        }
+        Ok(())
     }
 }

@@ -9,6 +9,7 @@ mod catalog;
 mod inputs;
 mod lines;
 mod scan;
+mod scan_input;
 mod stderr;
 mod summary;
 mod test_rules;

@@ -138,6 +138,19 @@ impl Engine {
         Ok(notes)
     }
 
+    /// Takes in what another engine over the same rules scanned: its files are added after
+    /// this engine's, in their order.
+    pub fn merge(&mut self, other: Engine) {
+        let offset = self.files.len();
+        self.files.extend(other.files);
+        self.last_time.extend(other.last_time);
+        self.matches.extend(other.matches.into_iter().map(|m| Match { file: m.file + offset, ..m }));
+        self.stats.events += other.stats.events;
+        self.stats.matches += other.stats.matches;
+        self.stats.signals += other.stats.signals;
+        self.stats.time_fallbacks += other.stats.time_fallbacks;
+    }
+
     pub fn stats(&self) -> Stats {
         self.stats
     }

@@ -1,0 +1,87 @@
+//! Scanning one input: its lines through an engine of its own, its problems and totals kept
+//! apart, so that inputs can be scanned on any thread and merged in input order.
+
+use vigil_runtime::Engine;
+
+use crate::bad_input::{BadInput, Location, Problem};
+use crate::inputs::Input;
+use crate::lines::{self, Line};
+
+/// Lines longer than this are skipped and reported (no audit event comes near it).
+pub const MAX_LINE_BYTES: usize = 16 << 20;
+
+/// What scanning one input produced.
+#[derive(Debug)]
+pub struct InputScan {
+    /// Holds the input's matches, with the input as its only file.
+    pub engine: Engine,
+    pub bad: BadInput,
+    pub lines: u64,
+    pub bytes: u64,
+}
+
+/// Scans `input` with a fresh engine made by `new_engine`.
+pub fn scan(input: &Input, new_engine: &dyn Fn() -> Engine) -> InputScan {
+    let name = input.name();
+    let mut scan = InputScan { engine: new_engine(), bad: BadInput::default(), lines: 0, bytes: 0 };
+    let mut reader = match input.open() {
+        Ok(reader) => reader,
+        Err(e) => {
+            scan.bad.report(Problem::Unreadable, &name, &format_args!("cannot open: {e}"));
+            return scan;
+        }
+    };
+    let file = scan.engine.add_file(name.clone());
+    let mut buf = Vec::with_capacity(4096);
+    loop {
+        let line = match lines::read_line(reader.as_mut(), &mut buf, MAX_LINE_BYTES) {
+            Ok(Line::End) => return scan,
+            Ok(line) => line,
+            Err(e) => {
+                let detail = format_args!("read failed after line {}; nothing after it is scanned: {e}", scan.lines);
+                scan.bad.report(Problem::Unreadable, &name, &detail);
+                return scan;
+            }
+        };
+        scan.lines += 1;
+        let at = Location { file: &name, line: scan.lines, column: None };
+        match line {
+            Line::TooLong(len) => {
+                scan.bytes += len;
+                let detail = format_args!("line of {len} bytes is over the {MAX_LINE_BYTES}-byte limit");
+                scan.bad.report(Problem::TooLong, &at, &detail);
+            }
+            Line::Complete => {
+                scan.bytes += buf.len() as u64;
+                scan_line(&mut scan.engine, file, &buf, at, &mut scan.bad);
+            }
+            Line::End => unreachable!("handled above"),
+        }
+    }
+}
+
+fn scan_line(engine: &mut Engine, file: usize, bytes: &[u8], at: Location, bad: &mut BadInput) {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return;
+    }
+    // A byte-order mark is not part of the first event.
+    let bytes = if at.line == 1 { bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes) } else { bytes };
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let at = Location { column: Some(e.valid_up_to() + 1), ..at };
+            return bad.report(Problem::NotUtf8, &at, &"not UTF-8: an invalid byte sequence starts here");
+        }
+    };
+    match engine.line(file, at.line, text) {
+        Ok(notes) => {
+            for note in notes.unrepresentable {
+                bad.report(Problem::Unrepresentable, &at, &format_args!("{note}; scanned as if absent"));
+            }
+            if let Some(note) = notes.unusable_time {
+                bad.report(Problem::UnusableTime, &at, &note);
+            }
+        }
+        Err(e) => bad.report(Problem::MalformedJson, &Location { column: e.column(), ..at }, &e),
+    }
+}
