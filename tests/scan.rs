@@ -445,3 +445,21 @@ fn output_is_byte_identical_whatever_the_thread_count_and_input_order() {
     }
     assert!(stderr(&one).contains("part0.jsonl:41:2: malformed JSON"), "{}", stderr(&one));
 }
+
+#[test]
+fn vigil_validate_checks_rule_files_without_compiling_them() {
+    let ok = vigil(&["validate", "rules"], None);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(String::from_utf8_lossy(&ok.stdout).ends_with(" valid\n"));
+    let bad = vigil(
+        &["validate", "tests/compile_errors/unknown_operator/rule.yml", "tests/compile_errors/duplicate_rule_id"],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(
+        stderr(&bad),
+        "vigil: tests/compile_errors/unknown_operator/rule.yml:6:20: bad condition: expected an operator after `program`, found `equals` (write `eq`)\n\
+         vigil: tests/compile_errors/duplicate_rule_id/b.yml:2:9: RuleID `Broken.Rule` is already used by tests/compile_errors/duplicate_rule_id/a.yml; every rule needs its own RuleID\n\
+         vigil: 2 problems\n"
+    );
+}

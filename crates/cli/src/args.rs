@@ -22,6 +22,15 @@ pub enum Command {
     List(ListArgs),
     /// Show one rule: metadata, its condition in the condition language, and its tests.
     Show(ShowArgs),
+    /// Check rule files without compiling them: every problem with `file:line:col`.
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// Rule files, or directories of them (checked as one rule set: rule ids must be unique).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -13,6 +13,7 @@ mod scan_input;
 mod stderr;
 mod summary;
 mod test_rules;
+mod validate;
 
 use std::process::ExitCode;
 
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
         args::Command::Test(test) => Ok(test_rules::run(&test)),
         args::Command::List(list) => catalog::list(&list).map(|()| ExitCode::SUCCESS).or_else(quiet_broken_pipe),
         args::Command::Show(show) => catalog::show(&show).map(|()| ExitCode::SUCCESS),
+        args::Command::Validate(validate) => Ok(validate::run(&validate)),
     };
     match result {
         Ok(code) => code,

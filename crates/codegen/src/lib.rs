@@ -39,7 +39,8 @@ pub fn expand(manifest_dir: &Path, input: TokenStream) -> TokenStream {
     if !diagnostics.is_empty() {
         return errors(&diagnostics, &tracking);
     }
-    match vigil_model::load_rule_set(&root, &listed) {
+    let label = root.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    match vigil_model::load_rule_set(&root, &label, &listed) {
         Ok(set) => {
             let code = generate(&set);
             quote!(#tracking #code)

@@ -42,10 +42,9 @@ pub fn rule_files(root: &Path) -> std::io::Result<Vec<String>> {
     Ok(files)
 }
 
-/// Loads the listed rule files under `root`. Diagnostics name files as `<root dir name>/<file>`,
-/// e.g. `rules/teleport/network_scanning.yml`.
-pub fn load_rule_set(root: &Path, files: &[String]) -> Result<RuleSet, Vec<Diagnostic>> {
-    let label = root.file_name().map_or_else(|| root.display().to_string(), |n| n.to_string_lossy().into_owned());
+/// Loads the listed rule files under `root`. Diagnostics and rules name files as
+/// `<label>/<file>`, e.g. `rules/teleport/network_scanning.yml`.
+pub fn load_rule_set(root: &Path, label: &str, files: &[String]) -> Result<RuleSet, Vec<Diagnostic>> {
     let mut rules = Vec::new();
     let mut diagnostics = Vec::new();
     for file in files {

@@ -17,7 +17,7 @@ fn seed_path() -> std::path::PathBuf {
 #[test]
 fn loads_the_seed_rule_with_every_key() {
     let root = seed_path();
-    let set = load_rule_set(&root, &["teleport/network_scanning.yml".to_string()]).unwrap();
+    let set = load_rule_set(&root, "rules", &["teleport/network_scanning.yml".to_string()]).unwrap();
     let rule = &set.rules[0];
     assert_eq!(rule.id, "Teleport.NetworkScanning");
     assert_eq!(rule.display_name.as_deref(), Some("Teleport Network Scan Initiated"));
@@ -173,7 +173,7 @@ fn duplicate_rule_ids_and_test_names_are_errors() {
     let files = rule_files(&dir).unwrap();
     assert_eq!(files, ["x/a.yml", "x/b.yml"]);
     let label = dir.file_name().unwrap().to_string_lossy().into_owned();
-    let errs: Vec<String> = load_rule_set(&dir, &files).unwrap_err().iter().map(ToString::to_string).collect();
+    let errs: Vec<String> = load_rule_set(&dir, &label, &files).unwrap_err().iter().map(ToString::to_string).collect();
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(
         errs,
