@@ -463,3 +463,35 @@ fn vigil_validate_checks_rule_files_without_compiling_them() {
          vigil: 2 problems\n"
     );
 }
+
+#[test]
+fn scan_filters_exit_codes_and_output_file() {
+    let lines =
+        [nmap_event("2024-01-01T10:00:00Z", "amy"), nmap_event("2024-01-02T10:00:00Z", "bob"), "{not json".to_string()]
+            .join("\n");
+    let scan = |args: &[&str]| vigil(&[&["scan"][..], args, &["-"]].concat(), Some(lines.as_bytes()));
+    let plain = scan(&[]);
+    assert_eq!((plain.status.code(), alerts(&plain).len()), (Some(0), 2));
+    assert_eq!(scan(&["--fail-on-alert"]).status.code(), Some(1));
+    assert_eq!(scan(&["--strict"]).status.code(), Some(2), "a malformed line fails a strict run");
+    assert_eq!(alerts(&scan(&["--severity-min", "high"])).len(), 0);
+    assert_eq!(
+        alerts(&scan(&["--severity-min", "medium", "--tag", "ssh", "--rule", "teleport.networkscanning"])).len(),
+        2
+    );
+    let since = scan(&["--since", "2024-01-02T00:00:00Z"]);
+    let users: Vec<_> = alerts(&since).iter().map(|a| a["output_fields"]["user"].clone()).collect();
+    assert_eq!(users, ["bob"]);
+    assert!(stderr(&since).contains("2 events (1 outside --since/--until)"), "{}", stderr(&since));
+    assert_eq!(alerts(&scan(&["--until", "2024-01-02T00:00:00Z"])).len(), 1);
+    let unknown = scan(&["--rule", "No.Such"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("no rule matches the --rule and --tag filters"), "{}", stderr(&unknown));
+    let dir = scratch("output");
+    let file = dir.join("alerts.jsonl");
+    let written = scan(&["--output", file.to_str().unwrap()]);
+    let contents = std::fs::read_to_string(&file).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(written.stdout.is_empty());
+    assert_eq!(contents.lines().filter(|l| l.contains("Teleport.NetworkScanning")).count(), 2);
+}

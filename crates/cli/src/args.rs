@@ -89,6 +89,49 @@ pub struct ScanArgs {
     /// lines, or a table (coloured on a terminal unless `NO_COLOR` is set).
     #[arg(long, value_enum, default_value_t = OutputFormat::Jsonl)]
     pub format: OutputFormat,
+
+    /// Write alerts to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Run only this rule (its id, any case); repeat for several.
+    #[arg(long = "rule", value_name = "RULE_ID")]
+    pub rules: Vec<String>,
+
+    /// Run only rules with this tag (any case); repeat for several (any of them).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+
+    /// Report only alerts of at least this severity.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub severity_min: Option<SeverityArg>,
+
+    /// Only events at or after this time (RFC 3339, e.g. 2024-01-01T00:00:00Z).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<jiff::Timestamp>,
+
+    /// Only events before this time (RFC 3339).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<jiff::Timestamp>,
+
+    /// Exit with code 1 when there is at least one alert.
+    #[arg(long)]
+    pub fail_on_alert: bool,
+
+    /// Exit with code 2 on any problem with the input (malformed, not UTF-8, too long, ...),
+    /// not only on unreadable inputs.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Severities as command-line values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum SeverityArg {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

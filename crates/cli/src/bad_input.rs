@@ -41,6 +41,11 @@ impl BadInput {
         }
     }
 
+    /// Every problem counted, of any kind.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
     pub fn count(&self, problem: Problem) -> u64 {
         self.counts.get(&problem).copied().unwrap_or(0)
     }

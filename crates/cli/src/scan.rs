@@ -7,10 +7,10 @@ use std::thread;
 use std::time::Instant;
 
 use anyhow::Context;
-use vigil_runtime::Engine;
 use vigil_runtime::output::{self, Format};
+use vigil_runtime::{Engine, Rule, Severity};
 
-use crate::args::{OutputFormat, ScanArgs};
+use crate::args::{OutputFormat, ScanArgs, SeverityArg};
 use crate::bad_input::{BadInput, Problem};
 use crate::inputs::{self, Input};
 use crate::scan_input::{self, InputScan};
@@ -19,15 +19,23 @@ use crate::summary::Summary;
 
 pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let new_engine = || Engine::new(&vigil_rules::RULE_SET, &args.log_type, args.include_disabled);
+    let new_engine = || -> anyhow::Result<Engine> {
+        let mut engine = Engine::new(&vigil_rules::RULE_SET, &args.log_type, args.include_disabled)?;
+        engine.retain_rules(|rule| selected(rule, args));
+        engine.set_time_range(args.since, args.until);
+        Ok(engine)
+    };
     let mut engine = new_engine()?;
+    if engine.active_rules() == 0 && !(args.rules.is_empty() && args.tags.is_empty()) {
+        anyhow::bail!("no rule matches the --rule and --tag filters; `vigil list` shows the rules");
+    }
     let mut bad = BadInput::default();
     let (inputs, listing_errors) = inputs::expand(&args.paths);
     for (name, error) in listing_errors {
         bad.report(Problem::Unreadable, &name, &format_args!("cannot read: {error}"));
     }
     let threads = args.threads.map_or_else(|| thread::available_parallelism().map_or(1, usize::from), usize::from);
-    let new_engine = || new_engine().expect("the log type was checked above");
+    let new_engine = || new_engine().expect("the same engine was made above");
     let (mut lines, mut bytes) = (0, 0);
     // Results are merged in input order, so output does not depend on the thread count.
     for scan in scan_all(&inputs, threads, &new_engine) {
@@ -36,8 +44,11 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         (lines, bytes) = (lines + scan.lines, bytes + scan.bytes);
     }
     let rules = engine.active_rules();
-    let (alerts, stats) = engine.finish();
-    if let Err(e) = write_alerts(&alerts, output_format(args.format)) {
+    let (mut alerts, stats) = engine.finish();
+    if let Some(min) = args.severity_min {
+        alerts.retain(|alert| severity_rank(alert.severity) >= min as u8);
+    }
+    if let Err(e) = write_alerts(&alerts, output_format(args.format), args.output.as_deref()) {
         if e.kind() == io::ErrorKind::BrokenPipe {
             return Ok(ExitCode::SUCCESS);
         }
@@ -48,6 +59,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         inputs: inputs.len(),
         lines,
         events: stats.events,
+        out_of_range: stats.out_of_range,
         rules,
         matches: stats.matches,
         signals: stats.signals,
@@ -57,7 +69,31 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         bytes,
     };
     say(format_args!("{summary}"));
-    Ok(if bad.count(Problem::Unreadable) > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    let input_failed = bad.count(Problem::Unreadable) > 0 || (args.strict && bad.total() > 0);
+    Ok(if input_failed {
+        ExitCode::from(2)
+    } else if args.fail_on_alert && !alerts.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Whether `--rule` and `--tag` let a rule run.
+fn selected(rule: &Rule, args: &ScanArgs) -> bool {
+    let by_id = args.rules.is_empty() || args.rules.iter().any(|id| id.eq_ignore_ascii_case(rule.id));
+    let by_tag = args.tags.is_empty() || args.tags.iter().any(|t| rule.tags.iter().any(|r| r.eq_ignore_ascii_case(t)));
+    by_id && by_tag
+}
+
+fn severity_rank(severity: Severity) -> u8 {
+    match severity {
+        Severity::Info => SeverityArg::Info as u8,
+        Severity::Low => SeverityArg::Low as u8,
+        Severity::Medium => SeverityArg::Medium as u8,
+        Severity::High => SeverityArg::High as u8,
+        Severity::Critical => SeverityArg::Critical as u8,
+    }
 }
 
 /// Scans every input on up to `threads` threads, each taking the next input in turn; returns
@@ -94,8 +130,12 @@ fn output_format(format: OutputFormat) -> Format {
     }
 }
 
-fn write_alerts(alerts: &[vigil_runtime::Alert], format: Format) -> io::Result<()> {
-    let mut out = io::BufWriter::new(io::stdout().lock());
+fn write_alerts(alerts: &[vigil_runtime::Alert], format: Format, path: Option<&std::path::Path>) -> io::Result<()> {
+    let target: Box<dyn Write> = match path {
+        Some(path) => Box::new(std::fs::File::create(path)?),
+        None => Box::new(io::stdout().lock()),
+    };
+    let mut out = io::BufWriter::new(target);
     output::write_alerts(&mut out, alerts, format)?;
     out.flush()
 }

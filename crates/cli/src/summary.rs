@@ -10,6 +10,8 @@ pub struct Summary<'a> {
     pub inputs: usize,
     pub lines: u64,
     pub events: u64,
+    /// Events outside `--since`/`--until`.
+    pub out_of_range: u64,
     pub rules: usize,
     pub matches: u64,
     /// Matches of rules with `CreateAlert: false`.
@@ -34,10 +36,15 @@ impl fmt::Display for Summary<'_> {
         let bad = |problem| self.bad.count(problem);
         write!(
             f,
-            "{}, {}, {}, {}: {}, {}, {}. Problems: {} malformed, {} not UTF-8, {} too long, {}, {}, {}. {:.2}s, {events_per_s:.0} events/s, {mb_per_s:.1} MB/s",
+            "{}, {}, {}{}, {}: {}, {}, {}. Problems: {} malformed, {} not UTF-8, {} too long, {}, {}, {}. {:.2}s, {events_per_s:.0} events/s, {mb_per_s:.1} MB/s",
             count(self.inputs as u64, "input", "inputs"),
             count(self.lines, "line", "lines"),
             count(self.events, "event", "events"),
+            if self.out_of_range > 0 {
+                format!(" ({} outside --since/--until)", self.out_of_range)
+            } else {
+                String::new()
+            },
             count(self.rules as u64, "rule", "rules"),
             count(self.matches, "match", "matches"),
             count(self.signals, "signal", "signals"),

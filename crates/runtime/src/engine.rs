@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use crate::alert::{Alert, Match, build_alerts};
 use crate::event::{Event, EventError};
 use crate::render;
-use crate::rule::{LogType, RuleSet};
+use crate::rule::{LogType, Rule, RuleSet};
 use crate::time;
 
 /// Counters of a scan.
@@ -20,6 +20,8 @@ pub struct Stats {
     /// Matches of rules with `CreateAlert: false`.
     pub signals: u64,
     pub time_fallbacks: u64,
+    /// Events outside the time range set by [`Engine::set_time_range`], not run through rules.
+    pub out_of_range: u64,
 }
 
 /// What was wrong, but not fatal, with a line that was scanned.
@@ -43,6 +45,7 @@ pub struct Engine {
     last_time: Vec<Option<Timestamp>>,
     matches: Vec<Match>,
     stats: Stats,
+    time_range: (Option<Timestamp>, Option<Timestamp>),
 }
 
 /// The log type is not read by any compiled rule.
@@ -74,6 +77,7 @@ impl Engine {
             last_time: Vec::new(),
             matches: Vec::new(),
             stats: Stats::default(),
+            time_range: (None, None),
         })
     }
 
@@ -87,6 +91,18 @@ impl Engine {
     /// The number of rules that run.
     pub fn active_rules(&self) -> usize {
         self.active.len()
+    }
+
+    /// Keeps only the rules that `keep` accepts.
+    pub fn retain_rules(&mut self, keep: impl Fn(&Rule) -> bool) {
+        let rules = self.rule_set.rules;
+        self.active.retain(|&i| keep(&rules[i]));
+    }
+
+    /// Runs rules only on events with `since <= time < until` (either bound optional); other
+    /// events, and events with no usable time, are counted as out of range.
+    pub fn set_time_range(&mut self, since: Option<Timestamp>, until: Option<Timestamp>) {
+        self.time_range = (since, until);
     }
 
     /// Parses one line of `file` and runs the rules on it.
@@ -106,6 +122,14 @@ impl Engine {
             notes.unusable_time = Some(format!("`{field}` is {what}; the event gets {fallback}"));
             self.last_time[file]
         };
+        if self.time_range != (None, None) {
+            let (since, until) = self.time_range;
+            let inside = time.is_some_and(|t| since.is_none_or(|s| t >= s) && until.is_none_or(|u| t < u));
+            if !inside {
+                self.stats.out_of_range += 1;
+                return Ok(notes);
+            }
+        }
         for &index in &self.active {
             let rule = &self.rule_set.rules[index];
             if !(rule.matcher)(&event) {
@@ -149,6 +173,7 @@ impl Engine {
         self.stats.matches += other.stats.matches;
         self.stats.signals += other.stats.signals;
         self.stats.time_fallbacks += other.stats.time_fallbacks;
+        self.stats.out_of_range += other.stats.out_of_range;
     }
 
     pub fn stats(&self) -> Stats {
