@@ -1,7 +1,8 @@
 //! `vigil`: run the compiled detection rules over logs.
 //!
-//! Exit codes: 0 success; 1 a rule test failed (`vigil test`); 2 usage errors, or inputs that
-//! could not be opened or read to the end.
+//! Exit codes: 0 success; 1 alerts with `--fail-on-alert`, or a failed rule test (`vigil test`);
+//! 2 usage errors, inputs that could not be opened or read to the end, bad input with `--strict`,
+//! or invalid rules (`vigil validate`).
 
 mod args;
 mod bad_input;
