@@ -495,3 +495,36 @@ fn scan_filters_exit_codes_and_output_file() {
     assert!(written.stdout.is_empty());
     assert_eq!(contents.lines().filter(|l| l.contains("Teleport.NetworkScanning")).count(), 2);
 }
+
+#[test]
+fn zstd_json_arrays_and_records_documents_are_read_whatever_their_names() {
+    let dir = scratch("forms");
+    let event = |user: &str, day: u32| nmap_event(&format!("2024-01-{day:02}T10:00:00Z"), user);
+    let zstd = ruzstd::encoding::compress_to_vec(
+        (event("zoe", 1) + "\n").as_bytes(),
+        ruzstd::encoding::CompressionLevel::Fastest,
+    );
+    let mut two_frames = zstd.clone();
+    two_frames.extend(ruzstd::encoding::compress_to_vec(
+        (event("zed", 2) + "\n").as_bytes(),
+        ruzstd::encoding::CompressionLevel::Fastest,
+    ));
+    std::fs::write(dir.join("a.log"), &two_frames).unwrap();
+    std::fs::write(dir.join("b.json"), format!("[\n  {},\n  {}\n]\n", event("ann", 3), event("ben", 4))).unwrap();
+    std::fs::write(dir.join("c.json"), format!("{{\"Records\": [{}, {}]}}\n", event("cy", 5), event("di", 6))).unwrap();
+    std::fs::write(
+        dir.join("d.json"),
+        format!("{{\n  \"Records\": [\n    {},\n    {{\"broken\": \n  ]\n}}\n", event("ed", 7)),
+    )
+    .unwrap();
+    let output = vigil(&["scan", dir.to_str().unwrap()], None);
+    let err = stderr(&output);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let users: Vec<String> =
+        alerts(&output).iter().map(|a| a["output_fields"]["user"].as_str().unwrap().to_string()).collect();
+    assert_eq!(users, ["zoe", "zed", "ann", "ben", "cy", "di"], "{err}");
+    let sources: Vec<String> = alerts(&output).iter().map(|a| a["sources"][0].as_str().unwrap().to_string()).collect();
+    assert!(sources[2].ends_with("b.json:2") && sources[3].ends_with("b.json:3"), "{sources:?}");
+    assert!(sources[4].ends_with("c.json:1") && sources[5].ends_with("c.json:1"), "{sources:?}");
+    assert!(err.contains("d.json:5:3: malformed JSON document, nothing in it is scanned"), "{err}");
+}

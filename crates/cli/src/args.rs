@@ -67,8 +67,8 @@ pub struct TestArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
-    /// Files or directories (read recursively, in sorted order) of JSON lines, plain or gzip;
-    /// `-` reads standard input.
+    /// Files or directories (read recursively, in sorted order) of JSON lines, JSON arrays or
+    /// `{"Records": [...]}` documents, plain, gzip or zstd; `-` reads standard input.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 

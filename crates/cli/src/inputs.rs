@@ -1,6 +1,6 @@
 //! Turning command-line paths into readable inputs: directories walked in sorted order (links
 //! followed, hidden entries skipped), each file read once however it was named, gzip recognised
-//! by its magic bytes whatever the file is called.
+//! (and zstd) by its magic bytes whatever the file is called.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -9,7 +9,17 @@ use std::path::{Path, PathBuf};
 
 use flate2::bufread::MultiGzDecoder;
 
+use crate::zstd_frames::ZstdFrames;
+
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+
+/// How an input is compressed, told by its first bytes.
+enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
 
 /// One input to read: a file, or standard input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,13 +43,19 @@ impl Input {
             Input::Stdin => Box::new(io::stdin()),
             Input::File(path) => Box::new(File::open(path)?),
         };
-        let magic = read_up_to(&mut raw, GZIP_MAGIC.len())?;
-        let is_gzip = magic == GZIP_MAGIC;
-        let reader = BufReader::with_capacity(1 << 20, Cursor::new(magic).chain(raw));
-        Ok(if is_gzip {
-            Box::new(BufReader::with_capacity(1 << 20, MultiGzDecoder::new(reader)))
+        let magic = read_up_to(&mut raw, ZSTD_MAGIC.len())?;
+        let compression = if magic.starts_with(&GZIP_MAGIC) {
+            Compression::Gzip
+        } else if magic == ZSTD_MAGIC {
+            Compression::Zstd
         } else {
-            Box::new(reader)
+            Compression::None
+        };
+        let reader = BufReader::with_capacity(1 << 20, Cursor::new(magic).chain(raw));
+        Ok(match compression {
+            Compression::Gzip => Box::new(BufReader::with_capacity(1 << 20, MultiGzDecoder::new(reader))),
+            Compression::Zstd => Box::new(BufReader::with_capacity(1 << 20, ZstdFrames::new(reader)?)),
+            Compression::None => Box::new(reader),
         })
     }
 }
@@ -126,6 +142,7 @@ mod tests {
     #[test]
     fn magic_bytes_are_read_whole_from_a_trickling_source() {
         assert_eq!(read_up_to(&mut Trickle(vec![0x1f, 0x8b, 8]), 2).unwrap(), GZIP_MAGIC);
+        assert_eq!(read_up_to(&mut Trickle(ZSTD_MAGIC.to_vec()), 4).unwrap(), ZSTD_MAGIC);
         assert_eq!(read_up_to(&mut Trickle(vec![b'{']), 2).unwrap(), b"{");
         assert_eq!(read_up_to(&mut Trickle(vec![]), 2).unwrap(), b"");
     }

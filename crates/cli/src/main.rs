@@ -7,6 +7,7 @@
 mod args;
 mod bad_input;
 mod catalog;
+mod documents;
 mod inputs;
 mod lines;
 mod scan;
@@ -15,6 +16,7 @@ mod stderr;
 mod summary;
 mod test_rules;
 mod validate;
+mod zstd_frames;
 
 use std::process::ExitCode;
 

@@ -3,7 +3,10 @@
 
 use vigil_runtime::Engine;
 
+use std::io::BufRead;
+
 use crate::bad_input::{BadInput, Location, Problem};
+use crate::documents;
 use crate::inputs::Input;
 use crate::lines::{self, Line};
 
@@ -32,6 +35,10 @@ pub fn scan(input: &Input, new_engine: &dyn Fn() -> Engine) -> InputScan {
         }
     };
     let file = scan.engine.add_file(name.clone());
+    if starts_a_document(reader.as_mut()) {
+        scan_document(reader.as_mut(), &name, file, &mut scan);
+        return scan;
+    }
     let mut buf = Vec::with_capacity(4096);
     loop {
         let line = match lines::read_line(reader.as_mut(), &mut buf, MAX_LINE_BYTES) {
@@ -60,6 +67,40 @@ pub fn scan(input: &Input, new_engine: &dyn Fn() -> Engine) -> InputScan {
     }
 }
 
+/// Whether the input's first line opens a JSON document (see [`documents::is_document`]).
+fn starts_a_document(reader: &mut dyn BufRead) -> bool {
+    let head = reader.fill_buf().unwrap_or_default();
+    let first = head.split(|b| *b == b'\n').next().unwrap_or_default();
+    documents::is_document(&String::from_utf8_lossy(first))
+}
+
+/// Reads a whole JSON document and scans its events, each at the line it starts on.
+fn scan_document(reader: &mut dyn BufRead, name: &str, file: usize, scan: &mut InputScan) {
+    let mut text = String::new();
+    if let Err(e) = reader.read_to_string(&mut text) {
+        scan.bad.report(Problem::Unreadable, &name, &format_args!("cannot read the JSON document: {e}"));
+        return;
+    }
+    scan.bytes = text.len() as u64;
+    scan.lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64 + u64::from(!text.ends_with('\n'));
+    match documents::events(&text) {
+        Ok(events) => {
+            for (line, event) in events {
+                let at = Location { file: name, line, column: None };
+                run_event(&mut scan.engine, file, event, at, &mut scan.bad);
+            }
+        }
+        Err(e) => {
+            let at = Location { file: name, line: e.line() as u64, column: Some(e.column()) };
+            scan.bad.report(
+                Problem::MalformedJson,
+                &at,
+                &format_args!("malformed JSON document, nothing in it is scanned: {e}"),
+            );
+        }
+    }
+}
+
 fn scan_line(engine: &mut Engine, file: usize, bytes: &[u8], at: Location, bad: &mut BadInput) {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return;
@@ -73,6 +114,17 @@ fn scan_line(engine: &mut Engine, file: usize, bytes: &[u8], at: Location, bad: 
             return bad.report(Problem::NotUtf8, &at, &"not UTF-8: an invalid byte sequence starts here");
         }
     };
+    // A CloudTrail-style `{"Records": [...]}` on one line holds many events.
+    if let Some(records) = documents::records_line(text) {
+        for record in records {
+            run_event(engine, file, record.get(), at, bad);
+        }
+        return;
+    }
+    run_event(engine, file, text, at, bad);
+}
+
+fn run_event(engine: &mut Engine, file: usize, text: &str, at: Location, bad: &mut BadInput) {
     match engine.line(file, at.line, text) {
         Ok(notes) => {
             for note in notes.unrepresentable {
