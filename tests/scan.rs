@@ -528,3 +528,27 @@ fn zstd_json_arrays_and_records_documents_are_read_whatever_their_names() {
     assert!(sources[4].ends_with("c.json:1") && sources[5].ends_with("c.json:1"), "{sources:?}");
     assert!(err.contains("d.json:5:3: malformed JSON document, nothing in it is scanned"), "{err}");
 }
+
+#[test]
+fn glob_patterns_and_hidden_files() {
+    let dir = scratch("glob");
+    std::fs::create_dir_all(dir.join("x/y")).unwrap();
+    std::fs::write(dir.join("x/a.jsonl"), nmap_event("2024-01-01T00:00:00Z", "amy") + "\n").unwrap();
+    std::fs::write(dir.join("x/y/b.jsonl"), nmap_event("2024-01-02T00:00:00Z", "bob") + "\n").unwrap();
+    std::fs::write(dir.join("x/y/c.txt"), nmap_event("2024-01-03T00:00:00Z", "cat") + "\n").unwrap();
+    std::fs::write(dir.join("x/.h.jsonl"), nmap_event("2024-01-04T00:00:00Z", "hid") + "\n").unwrap();
+    let users = |args: &[&str]| -> Vec<String> {
+        let output = vigil(&[&["scan"][..], args].concat(), None);
+        alerts(&output).iter().map(|a| a["output_fields"]["user"].as_str().unwrap().to_string()).collect()
+    };
+    let pattern = format!("{}/x/**/*.jsonl", dir.display());
+    let dir_text = format!("{}/x", dir.display());
+    let got = (users(&[&pattern]), users(&["--hidden", &dir_text]), users(&[&format!("{}/nothing*", dir.display())]));
+    let none = vigil(&["scan", &format!("{}/nothing*", dir.display())], None);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(got.0, ["amy", "bob"]);
+    assert_eq!(got.1, ["amy", "bob", "cat", "hid"]);
+    assert!(got.2.is_empty());
+    assert_eq!(none.status.code(), Some(2));
+    assert!(stderr(&none).contains("nothing*: cannot read: the pattern matches no file"), "{}", stderr(&none));
+}

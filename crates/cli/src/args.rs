@@ -67,14 +67,19 @@ pub struct TestArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
-    /// Files or directories (read recursively, in sorted order) of JSON lines, JSON arrays or
-    /// `{"Records": [...]}` documents, plain, gzip or zstd; `-` reads standard input.
+    /// Files, directories (read recursively, in sorted order) or glob patterns (`'logs/**/*.gz'`)
+    /// of JSON lines, JSON arrays or `{"Records": [...]}` documents, plain, gzip or zstd; `-`
+    /// reads standard input.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
     /// The log type of the events.
     #[arg(long, default_value = "Gravitational.TeleportAudit")]
     pub log_type: String,
+
+    /// Also read hidden files and directories (names starting with `.`) found in directories.
+    #[arg(long)]
+    pub hidden: bool,
 
     /// Also run rules with `Enabled: false`.
     #[arg(long)]

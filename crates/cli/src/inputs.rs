@@ -70,14 +70,16 @@ fn read_up_to(reader: &mut dyn Read, n: usize) -> io::Result<Vec<u8>> {
 /// Expands the command-line paths into inputs, in a deterministic order whatever the order or
 /// spelling of the paths: sorted by name, each file once (under its smallest spelling).
 /// Paths that cannot be listed, and entries that are not regular files, are returned as errors.
-pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<(String, io::Error)>) {
+pub fn expand(paths: &[PathBuf], hidden: bool) -> (Vec<Input>, Vec<(String, io::Error)>) {
     let mut found = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
             found.push(Input::Stdin);
         } else if path.is_dir() {
-            walk(path, &mut found, &mut errors);
+            walk(path, hidden, &mut found, &mut errors);
+        } else if !path.exists() && is_pattern(path) {
+            expand_pattern(path, hidden, &mut found, &mut errors);
         } else {
             found.push(Input::File(path.clone()));
         }
@@ -100,12 +102,40 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<(String, io::Error)>) {
     (inputs, errors)
 }
 
-fn walk(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<(String, io::Error)>) {
+/// A path with `*`, `?` or `[`, which the shell did not expand (it was quoted, or the shell
+/// does not expand patterns).
+fn is_pattern(path: &Path) -> bool {
+    path.to_string_lossy().contains(['*', '?', '['])
+}
+
+/// Expands a glob pattern (`logs/**/*.jsonl.gz`); a pattern matching nothing is an error, as a
+/// missing file is. Directories it matches are walked.
+fn expand_pattern(pattern: &Path, hidden: bool, inputs: &mut Vec<Input>, errors: &mut Vec<(String, io::Error)>) {
+    let text = pattern.to_string_lossy();
+    let options = glob::MatchOptions { require_literal_leading_dot: !hidden, ..glob::MatchOptions::new() };
+    let paths = match glob::glob_with(&text, options) {
+        Ok(paths) => paths,
+        Err(e) => return errors.push((text.into_owned(), io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))),
+    };
+    let before = inputs.len();
+    for path in paths {
+        match path {
+            Ok(path) if path.is_dir() => walk(&path, hidden, inputs, errors),
+            Ok(path) => inputs.push(Input::File(path)),
+            Err(e) => errors.push((e.path().display().to_string(), e.into())),
+        }
+    }
+    if inputs.len() == before {
+        errors.push((text.into_owned(), io::Error::new(io::ErrorKind::NotFound, "the pattern matches no file")));
+    }
+}
+
+fn walk(dir: &Path, hidden: bool, inputs: &mut Vec<Input>, errors: &mut Vec<(String, io::Error)>) {
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(move |e| hidden || e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
         match entry {
             Ok(entry) if entry.file_type().is_file() => inputs.push(Input::File(entry.into_path())),

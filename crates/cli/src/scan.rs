@@ -30,7 +30,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("no rule matches the --rule and --tag filters; `vigil list` shows the rules");
     }
     let mut bad = BadInput::default();
-    let (inputs, listing_errors) = inputs::expand(&args.paths);
+    let (inputs, listing_errors) = inputs::expand(&args.paths, args.hidden);
     for (name, error) in listing_errors {
         bad.report(Problem::Unreadable, &name, &format_args!("cannot read: {error}"));
     }
