@@ -66,6 +66,7 @@ pub struct TestArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[allow(clippy::struct_excessive_bools)] // each is a command-line flag
 pub struct ScanArgs {
     /// Files, directories (read recursively, in sorted order) or glob patterns (`'logs/**/*.gz'`)
     /// of JSON lines, JSON arrays or `{"Records": [...]}` documents, plain, gzip or zstd; `-`
