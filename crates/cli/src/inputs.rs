@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use flate2::bufread::MultiGzDecoder;
 
+use crate::progress::Progress;
 use crate::zstd_frames::ZstdFrames;
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
@@ -37,11 +38,11 @@ impl Input {
         }
     }
 
-    /// Opens the input, decompressing gzip.
-    pub fn open(&self) -> io::Result<Box<dyn BufRead>> {
-        let mut raw: Box<dyn Read> = match self {
-            Input::Stdin => Box::new(io::stdin()),
-            Input::File(path) => Box::new(File::open(path)?),
+    /// Opens the input, decompressing gzip and zstd; raw bytes read count as `progress`.
+    pub fn open<'p>(&self, progress: &'p Progress) -> io::Result<Box<dyn BufRead + 'p>> {
+        let mut raw: Box<dyn Read + 'p> = match self {
+            Input::Stdin => Box::new(progress.counting(io::stdin())),
+            Input::File(path) => Box::new(progress.counting(File::open(path)?)),
         };
         let magic = read_up_to(&mut raw, ZSTD_MAGIC.len())?;
         let compression = if magic.starts_with(&GZIP_MAGIC) {

@@ -10,6 +10,7 @@ mod catalog;
 mod documents;
 mod inputs;
 mod lines;
+mod progress;
 mod scan;
 mod scan_input;
 mod stderr;

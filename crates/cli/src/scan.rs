@@ -13,6 +13,7 @@ use vigil_runtime::{Engine, Rule, Severity};
 use crate::args::{OutputFormat, ScanArgs, SeverityArg};
 use crate::bad_input::{BadInput, Problem};
 use crate::inputs::{self, Input};
+use crate::progress::Progress;
 use crate::scan_input::{self, InputScan};
 use crate::stderr::say;
 use crate::summary::Summary;
@@ -37,8 +38,15 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let threads = args.threads.map_or_else(|| thread::available_parallelism().map_or(1, usize::from), usize::from);
     let new_engine = || new_engine().expect("the same engine was made above");
     let (mut lines, mut bytes) = (0, 0);
+    let progress = Progress::default();
+    let scans = thread::scope(|scope| {
+        scope.spawn(|| progress.show(total_size(&inputs)));
+        let scans = scan_all(&inputs, threads, &new_engine, &progress);
+        progress.finish();
+        scans
+    });
     // Results are merged in input order, so output does not depend on the thread count.
-    for scan in scan_all(&inputs, threads, &new_engine) {
+    for scan in scans {
         engine.merge(scan.engine);
         bad.append(scan.bad);
         (lines, bytes) = (lines + scan.lines, bytes + scan.bytes);
@@ -79,6 +87,17 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// The size of all inputs, when all are files.
+fn total_size(inputs: &[Input]) -> Option<u64> {
+    inputs
+        .iter()
+        .map(|input| match input {
+            Input::File(path) => std::fs::metadata(path).ok().map(|m| m.len()),
+            Input::Stdin => None,
+        })
+        .sum()
+}
+
 /// Whether `--rule` and `--tag` let a rule run.
 fn selected(rule: &Rule, args: &ScanArgs) -> bool {
     let by_id = args.rules.is_empty() || args.rules.iter().any(|id| id.eq_ignore_ascii_case(rule.id));
@@ -98,7 +117,12 @@ fn severity_rank(severity: Severity) -> u8 {
 
 /// Scans every input on up to `threads` threads, each taking the next input in turn; returns
 /// the scans in input order.
-fn scan_all(inputs: &[Input], threads: usize, new_engine: &(dyn Fn() -> Engine + Sync)) -> Vec<InputScan> {
+fn scan_all(
+    inputs: &[Input],
+    threads: usize,
+    new_engine: &(dyn Fn() -> Engine + Sync),
+    progress: &Progress,
+) -> Vec<InputScan> {
     let next = AtomicUsize::new(0);
     let mut done: Vec<(usize, InputScan)> = thread::scope(|scope| {
         let workers: Vec<_> = (0..threads.clamp(1, inputs.len().max(1)))
@@ -108,7 +132,7 @@ fn scan_all(inputs: &[Input], threads: usize, new_engine: &(dyn Fn() -> Engine +
                     loop {
                         let index = next.fetch_add(1, Ordering::Relaxed);
                         let Some(input) = inputs.get(index) else { return done };
-                        done.push((index, scan_input::scan(input, new_engine)));
+                        done.push((index, scan_input::scan(input, new_engine, progress)));
                     }
                 })
             })

@@ -9,6 +9,7 @@ use crate::bad_input::{BadInput, Location, Problem};
 use crate::documents;
 use crate::inputs::Input;
 use crate::lines::{self, Line};
+use crate::progress::Progress;
 
 /// Lines longer than this are skipped and reported (no audit event comes near it).
 pub const MAX_LINE_BYTES: usize = 16 << 20;
@@ -23,11 +24,14 @@ pub struct InputScan {
     pub bytes: u64,
 }
 
+/// How many lines pass between progress updates.
+const PROGRESS_EVERY: u64 = 4096;
+
 /// Scans `input` with a fresh engine made by `new_engine`.
-pub fn scan(input: &Input, new_engine: &dyn Fn() -> Engine) -> InputScan {
+pub fn scan(input: &Input, new_engine: &dyn Fn() -> Engine, progress: &Progress) -> InputScan {
     let name = input.name();
     let mut scan = InputScan { engine: new_engine(), bad: BadInput::default(), lines: 0, bytes: 0 };
-    let mut reader = match input.open() {
+    let mut reader = match input.open(progress) {
         Ok(reader) => reader,
         Err(e) => {
             scan.bad.report(Problem::Unreadable, &name, &format_args!("cannot open: {e}"));
@@ -41,6 +45,9 @@ pub fn scan(input: &Input, new_engine: &dyn Fn() -> Engine) -> InputScan {
     }
     let mut buf = Vec::with_capacity(4096);
     loop {
+        if scan.lines.is_multiple_of(PROGRESS_EVERY) {
+            progress.add_lines(PROGRESS_EVERY.min(scan.lines));
+        }
         let line = match lines::read_line(reader.as_mut(), &mut buf, MAX_LINE_BYTES) {
             Ok(Line::End) => return scan,
             Ok(line) => line,
