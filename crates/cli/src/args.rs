@@ -24,6 +24,16 @@ pub enum Command {
     Show(ShowArgs),
     /// Check rule files without compiling them: every problem with `file:line:col`.
     Validate(ValidateArgs),
+    /// How a rule judges one event: each predicate with the value it saw, and the result.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The rule's id (any case).
+    pub rule_id: String,
+    /// The event: a JSON object, a file holding one, or `-` for standard input.
+    pub event: String,
 }
 
 #[derive(Debug, clap::Args)]

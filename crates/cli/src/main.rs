@@ -8,6 +8,7 @@ mod args;
 mod bad_input;
 mod catalog;
 mod documents;
+mod explain;
 mod inputs;
 mod lines;
 mod progress;
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
         args::Command::List(list) => catalog::list(&list).map(|()| ExitCode::SUCCESS).or_else(quiet_broken_pipe),
         args::Command::Show(show) => catalog::show(&show).map(|()| ExitCode::SUCCESS),
         args::Command::Validate(validate) => Ok(validate::run(&validate)),
+        args::Command::Explain(explain) => explain::run(&explain).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

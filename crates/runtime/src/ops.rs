@@ -113,6 +113,11 @@ pub fn iin_strs(value: Option<&Value>, member: fn(&str) -> bool) -> bool {
     any_scalar(value, |v| v.as_str().is_some_and(|s| member(&lower(s))))
 }
 
+/// `iin` over a list of lower-cased strings, for callers without a compiled `match`.
+pub fn iin_list(value: Option<&Value>, lowered: &[String]) -> bool {
+    any_scalar(value, |v| v.as_str().is_some_and(|s| lowered.iter().any(|l| *l == lower(s))))
+}
+
 /// `matches`: the regular expression matches somewhere in a string value.
 pub fn matches(value: Option<&Value>, regex: &Regex) -> bool {
     value.and_then(Value::as_str).is_some_and(|s| regex.is_match(s))
@@ -381,6 +386,9 @@ mod tests {
         assert!(iin_strs(Some(&v("\"ARP\"")), member));
         assert!(iin_strs(Some(&v("[\"x\", \"Nmap\"]")), member));
         assert!(!iin_strs(None, member));
+        let lowered = ["nmap".to_string(), "arp".to_string()];
+        assert!(iin_list(Some(&v("[\"x\", \"ARP\"]")), &lowered));
+        assert!(!iin_list(Some(&v("\"nmap2\"")), &lowered));
     }
 
     #[test]
