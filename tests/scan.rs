@@ -578,3 +578,77 @@ fn vigil_explain_shows_each_predicate_with_its_value_and_the_result() {
     let bad = vigil(&["explain", "Teleport.NetworkScanning", "{not json"], None);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn a_corpus_of_bad_input_is_counted_kind_by_kind_and_the_good_events_still_alert() {
+    let dir = scratch("corpus");
+    let good = |user: &str| nmap_event("2024-01-01T10:00:00Z", user);
+    let mut lines: Vec<Vec<u8>> = vec![
+        b"{\"event\": ".to_vec(),           // 1 malformed: truncated object
+        b"{\"a\": 1} trailing".to_vec(),    // 2 malformed: trailing characters
+        b"[1, 2]".to_vec(),                 // 3 malformed: an array, not an object
+        b"\"just a string\"".to_vec(),      // 4 malformed: a string
+        b"{\"a\": \"tab\there\"}".to_vec(), // 5 malformed: raw control character
+        b"\x00\x00".to_vec(),               // 6 malformed: NUL bytes
+        b"\xff\xfe{}".to_vec(),             // 7 not UTF-8
+        br#"{"program":"nmap","user":"big","time":"2024-01-01T10:00:00Z","cluster_name":1e999}"#.to_vec(), // 8 unrepresentable
+        br#"{"program":"nmap","user":"late","time":"soon","argv":["-v"]}"#.to_vec(), // 9 unusable time
+        Vec::new(),                                                                  // 10 blank: ignored
+        good("ok").into_bytes(),                                                     // 11 fine
+    ];
+    lines.push(vec![b'x'; (16 << 20) + 1]); // 12 too long
+    std::fs::write(dir.join("mixed.jsonl"), lines.join(&b'\n')).unwrap();
+    let mut gz = flate2_encoder();
+    gz.write_all((good("gz") + "\n" + &"y".repeat(4000)).as_bytes()).unwrap();
+    let gz = gz.finish().unwrap();
+    std::fs::write(dir.join("truncated.gz"), &gz[..gz.len() - 8]).unwrap();
+    std::os::unix::fs::symlink(dir.join("absent"), dir.join("dangling.jsonl")).unwrap();
+    let output = vigil(&["scan", "--verbose", dir.to_str().unwrap()], None);
+    let err = stderr(&output);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("Problems: 6 malformed, 1 not UTF-8, 1 too long, 1 unrepresentable value, 1 unusable time, 2 unreadable inputs."),
+        "{err}"
+    );
+    for expected in [
+        "mixed.jsonl:1:10: malformed JSON: EOF while parsing a value",
+        "mixed.jsonl:2:10: malformed JSON: trailing characters",
+        "mixed.jsonl:3: not an event object: invalid type: sequence",
+        "mixed.jsonl:5:10: malformed JSON: control character (\\u0000-\\u001F) found while parsing a string",
+        "mixed.jsonl:7:1: not UTF-8: an invalid byte sequence starts here",
+        "mixed.jsonl:8: `cluster_name`: number out of range; scanned as if absent",
+        "mixed.jsonl:9: `time` is \"soon\", not a time; the event gets the previous line's time",
+        "mixed.jsonl:12: line of 16777217 bytes is over the 16777216-byte limit",
+        "truncated.gz: read failed after line 1; nothing after it is scanned",
+        "dangling.jsonl: cannot read: ",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
+    }
+    let users: Vec<String> =
+        alerts(&output).iter().map(|a| a["output_fields"]["user"].as_str().unwrap().to_string()).collect();
+    assert_eq!(users, ["big", "gz", "late", "ok"]);
+}
+
+#[test]
+fn quiet_prints_only_alerts_and_a_closed_stdout_ends_quietly() {
+    let quiet = vigil(&["scan", "--quiet", "-"], Some(b"{broken\n"));
+    assert_eq!((quiet.status.code(), stderr(&quiet)), (Some(0), String::new()));
+    let many: String = (0..4000).map(|i| nmap_event("2024-01-01T10:00:00Z", &format!("user{i}")) + "\n").collect();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(["scan", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(many.as_bytes()).unwrap();
+    drop(stdin);
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("error"), "{}", stderr(&output));
+}

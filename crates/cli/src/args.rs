@@ -130,6 +130,14 @@ pub struct ScanArgs {
     #[arg(long, value_name = "TIME")]
     pub until: Option<jiff::Timestamp>,
 
+    /// Print nothing on stderr but fatal errors: no input problems, no summary.
+    #[arg(long, short, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print up to 1,000 input problems instead of 20.
+    #[arg(long, short)]
+    pub verbose: bool,
+
     /// Exit with code 1 when there is at least one alert.
     #[arg(long)]
     pub fail_on_alert: bool,

@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// How many problems are printed one by one.
-const SHOWN: usize = 20;
+/// How many problems are printed one by one, and with `--verbose`.
+pub const SHOWN: usize = 20;
+pub const SHOWN_VERBOSE: usize = 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Problem {
@@ -36,7 +37,7 @@ impl BadInput {
     pub fn report(&mut self, problem: Problem, location: &dyn fmt::Display, detail: &dyn fmt::Display) {
         *self.counts.entry(problem).or_default() += 1;
         self.total += 1;
-        if self.first.len() < SHOWN {
+        if self.first.len() < SHOWN_VERBOSE {
             self.first.push(format!("{location}: {detail}"));
         }
     }
@@ -56,16 +57,16 @@ impl BadInput {
             *self.counts.entry(problem).or_default() += count;
         }
         self.total += other.total;
-        let room = SHOWN.saturating_sub(self.first.len());
+        let room = SHOWN_VERBOSE.saturating_sub(self.first.len());
         self.first.extend(other.first.into_iter().take(room));
     }
 
-    /// Prints the first problems, then how many more there were.
-    pub fn print(&self) {
-        for line in &self.first {
+    /// Prints the first `shown` problems, then how many more there were.
+    pub fn print(&self, shown: usize) {
+        for line in self.first.iter().take(shown) {
             crate::stderr::say(format_args!("{line}"));
         }
-        let unshown = self.total - self.first.len() as u64;
+        let unshown = self.total - self.first.len().min(shown) as u64;
         if unshown > 0 {
             crate::stderr::say(format_args!("... and {unshown} more input problems not shown"));
         }

@@ -11,7 +11,7 @@ use vigil_runtime::output::{self, Format};
 use vigil_runtime::{Engine, Rule, Severity};
 
 use crate::args::{OutputFormat, ScanArgs, SeverityArg};
-use crate::bad_input::{BadInput, Problem};
+use crate::bad_input::{BadInput, Problem, SHOWN, SHOWN_VERBOSE};
 use crate::inputs::{self, Input};
 use crate::progress::Progress;
 use crate::scan_input::{self, InputScan};
@@ -62,7 +62,9 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         }
         return Err(e).context("writing alerts");
     }
-    bad.print();
+    if !args.quiet {
+        bad.print(if args.verbose { SHOWN_VERBOSE } else { SHOWN });
+    }
     let summary = Summary {
         inputs: inputs.len(),
         lines,
@@ -76,7 +78,12 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         seconds: started.elapsed().as_secs_f64(),
         bytes,
     };
-    say(format_args!("{summary}"));
+    if !args.quiet {
+        say(format_args!("{summary}"));
+        if stats.matches > 0 {
+            say(format_args!("{}", breakdown(&stats, &alerts)));
+        }
+    }
     let input_failed = bad.count(Problem::Unreadable) > 0 || (args.strict && bad.total() > 0);
     Ok(if input_failed {
         ExitCode::from(2)
@@ -85,6 +92,21 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `matches by rule: A 3, B 1; alerts by severity: High 1, Medium 2`.
+fn breakdown(stats: &vigil_runtime::Stats, alerts: &[vigil_runtime::Alert]) -> String {
+    let by_rule: Vec<String> = stats.by_rule.iter().map(|(rule, n)| format!("{rule} {n}")).collect();
+    let mut by_severity: std::collections::BTreeMap<Severity, u64> = std::collections::BTreeMap::new();
+    for alert in alerts {
+        *by_severity.entry(alert.severity).or_default() += 1;
+    }
+    let by_severity: Vec<String> = by_severity.iter().rev().map(|(s, n)| format!("{s:?} {n}")).collect();
+    format!(
+        "matches by rule: {}; alerts by severity: {}",
+        by_rule.join(", "),
+        if by_severity.is_empty() { "none".to_string() } else { by_severity.join(", ") }
+    )
 }
 
 /// The size of all inputs, when all are files.

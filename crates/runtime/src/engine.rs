@@ -4,6 +4,8 @@
 //! takes the time of the last line before it in the same file that had one (arrival order); it
 //! is counted in [`Stats::time_fallbacks`].
 
+use std::collections::BTreeMap;
+
 use jiff::Timestamp;
 
 use crate::alert::{Alert, Match, build_alerts};
@@ -13,8 +15,10 @@ use crate::rule::{LogType, Rule, RuleSet};
 use crate::time;
 
 /// Counters of a scan.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Stats {
+    /// Matches (signals included) by rule id.
+    pub by_rule: BTreeMap<&'static str, u64>,
     pub events: u64,
     pub matches: u64,
     /// Matches of rules with `CreateAlert: false`.
@@ -136,6 +140,7 @@ impl Engine {
                 continue;
             }
             self.stats.matches += 1;
+            *self.stats.by_rule.entry(rule.id).or_default() += 1;
             if !rule.create_alert {
                 self.stats.signals += 1;
                 continue;
@@ -174,10 +179,13 @@ impl Engine {
         self.stats.signals += other.stats.signals;
         self.stats.time_fallbacks += other.stats.time_fallbacks;
         self.stats.out_of_range += other.stats.out_of_range;
+        for (rule, count) in other.stats.by_rule {
+            *self.stats.by_rule.entry(rule).or_default() += count;
+        }
     }
 
-    pub fn stats(&self) -> Stats {
-        self.stats
+    pub fn stats(&self) -> &Stats {
+        &self.stats
     }
 
     /// The alerts of everything scanned, in deterministic order.
