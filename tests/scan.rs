@@ -89,7 +89,7 @@ fn bundled_samples_give_exactly_the_network_scan_alerts() {
     assert_eq!(first["summary_attributes"]["path"], serde_json::json!({"/bin/nmap": 1}));
     let err = stderr(&output);
     assert!(err.contains("1 input, 41 lines, 41 events, "), "{err}");
-    assert!(err.contains("Problems: 0 malformed, 0 not UTF-8, 0 too long, 0 unrepresentable values, 1 unusable time, 0 unreadable inputs."), "{err}");
+    assert!(err.contains("Problems: 0 malformed, 0 not UTF-8, 0 too long, 0 unrepresentable values, 1 unusable time, 0 unrecognised events, 0 unreadable inputs."), "{err}");
     assert!(err.contains("vigil: data/teleport/samples.jsonl:34: `time` is \"2023-09-20T23:00:000.000000Z\", not a time; the event gets the previous line's time"), "{err}");
 }
 
@@ -288,7 +288,7 @@ fn links_in_directories_are_followed_and_odd_entries_reported() {
 fn a_value_vigil_cannot_hold_is_reported_and_the_event_still_scanned() {
     let lines = [
         "\u{feff}{}",
-        r#"{"program":"nmap","user":"a","cluster_name":1e400,"time":"2024-01-01T00:00:00Z","other":1e400}"#,
+        r#"{"event":"session.network","code":"T4002I","program":"nmap","user":"a","cluster_name":1e400,"time":"2024-01-01T00:00:00Z","other":1e400}"#,
     ];
     let output = vigil(&["scan", "-"], Some(lines.join("\n").as_bytes()));
     let err = stderr(&output);
@@ -303,8 +303,8 @@ fn a_value_vigil_cannot_hold_is_reported_and_the_event_still_scanned() {
 #[test]
 fn alerts_are_ordered_by_event_time_not_by_its_spelling() {
     let lines = [
-        r#"{"program":"nmap","user":"late","time":"2020-01-01T10:00:00.5Z"}"#,
-        r#"{"program":"nmap","user":"early","time":"2020-01-01T12:00:00+02:00"}"#,
+        r#"{"event":"session.network","code":"T4002I","program":"nmap","user":"late","time":"2020-01-01T10:00:00.5Z"}"#,
+        r#"{"event":"session.network","code":"T4002I","program":"nmap","user":"early","time":"2020-01-01T12:00:00+02:00"}"#,
     ];
     let output = vigil(&["scan", "-"], Some(lines.join("\n").as_bytes()));
     let users: Vec<String> =
@@ -591,8 +591,8 @@ fn a_corpus_of_bad_input_is_counted_kind_by_kind_and_the_good_events_still_alert
         b"{\"a\": \"tab\there\"}".to_vec(), // 5 malformed: raw control character
         b"\x00\x00".to_vec(),               // 6 malformed: NUL bytes
         b"\xff\xfe{}".to_vec(),             // 7 not UTF-8
-        br#"{"program":"nmap","user":"big","time":"2024-01-01T10:00:00Z","cluster_name":1e999}"#.to_vec(), // 8 unrepresentable
-        br#"{"program":"nmap","user":"late","time":"soon","argv":["-v"]}"#.to_vec(), // 9 unusable time
+        br#"{"event":"session.network","code":"T4002I","program":"nmap","user":"big","time":"2024-01-01T10:00:00Z","cluster_name":1e999}"#.to_vec(), // 8 unrepresentable
+        br#"{"event":"session.network","code":"T4002I","program":"nmap","user":"late","time":"soon","argv":["-v"]}"#.to_vec(), // 9 unusable time
         Vec::new(),                                                                  // 10 blank: ignored
         good("ok").into_bytes(),                                                     // 11 fine
     ];
@@ -608,7 +608,7 @@ fn a_corpus_of_bad_input_is_counted_kind_by_kind_and_the_good_events_still_alert
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(output.status.code(), Some(2), "{err}");
     assert!(
-        err.contains("Problems: 6 malformed, 1 not UTF-8, 1 too long, 1 unrepresentable value, 1 unusable time, 2 unreadable inputs."),
+        err.contains("Problems: 6 malformed, 1 not UTF-8, 1 too long, 1 unrepresentable value, 1 unusable time, 0 unrecognised events, 2 unreadable inputs."),
         "{err}"
     );
     for expected in [
@@ -651,4 +651,24 @@ fn quiet_prints_only_alerts_and_a_closed_stdout_ends_quietly() {
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(!stderr(&output).contains("error"), "{}", stderr(&output));
+}
+
+#[test]
+fn events_of_no_known_log_type_are_counted_unless_a_log_type_is_named() {
+    let lines = [r#"{"program": "nmap", "user": "amy", "argv": ["-v"]}"#, &nmap_event("2024-01-01T00:00:00Z", "bob")]
+        .join("\n");
+    let auto = vigil(&["scan", "-"], Some(lines.as_bytes()));
+    let err = stderr(&auto);
+    assert!(err.contains("vigil: -:1: the event is of no log type the rules read (Gravitational.TeleportAudit events have `event` and `code`)"), "{err}");
+    assert!(err.contains("1 unrecognised event, "), "{err}");
+    assert!(err.contains("events by log type: Gravitational.TeleportAudit 1;"), "{err}");
+    let users = |output: &Output| -> Vec<String> {
+        alerts(output).iter().map(|a| a["output_fields"]["user"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(users(&auto), ["bob"]);
+    let forced = vigil(&["scan", "--log-type", "Gravitational.TeleportAudit", "-"], Some(lines.as_bytes()));
+    assert_eq!(users(&forced), ["amy", "bob"]);
+    let unknown = vigil(&["scan", "--log-type", "AWS.CloudTrail", "-"], Some(lines.as_bytes()));
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("no compiled rule reads log type `AWS.CloudTrail`"), "{}", stderr(&unknown));
 }

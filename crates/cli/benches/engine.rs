@@ -20,7 +20,7 @@ fn main() {
             corpus.push(*line);
         }
     }
-    let mut engine = Engine::new(&vigil_rules::RULE_SET, "Gravitational.TeleportAudit", false).expect("log type");
+    let mut engine = Engine::new(&vigil_rules::RULE_SET, Some("Gravitational.TeleportAudit"), false).expect("log type");
     let file = engine.add_file("bench".to_string());
     let started = Instant::now();
     for (i, line) in corpus.iter().enumerate() {

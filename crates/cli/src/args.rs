@@ -84,9 +84,11 @@ pub struct ScanArgs {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// The log type of the events.
-    #[arg(long, default_value = "Gravitational.TeleportAudit")]
-    pub log_type: String,
+    /// The log type of every event (e.g. `Gravitational.TeleportAudit`). Without it, each
+    /// event's log type is recognised by its keys, and events of none are counted as
+    /// unrecognised.
+    #[arg(long, value_name = "NAME")]
+    pub log_type: Option<String>,
 
     /// Also read hidden files and directories (names starting with `.`) found in directories.
     #[arg(long)]

@@ -20,6 +20,8 @@ pub enum Problem {
     Unrepresentable,
     /// An event whose time is absent or not a time; it takes the previous line's time.
     UnusableTime,
+    /// An event of no log type the rules read; not scanned.
+    Unrecognised,
     /// An input that could not be opened, or failed part-way (e.g. truncated gzip).
     Unreadable,
 }

@@ -21,7 +21,7 @@ use crate::summary::Summary;
 pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let new_engine = || -> anyhow::Result<Engine> {
-        let mut engine = Engine::new(&vigil_rules::RULE_SET, &args.log_type, args.include_disabled)?;
+        let mut engine = Engine::new(&vigil_rules::RULE_SET, args.log_type.as_deref(), args.include_disabled)?;
         engine.retain_rules(|rule| selected(rule, args));
         engine.set_time_range(args.since, args.until);
         Ok(engine)
@@ -80,7 +80,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     };
     if !args.quiet {
         say(format_args!("{summary}"));
-        if stats.matches > 0 {
+        if stats.events > 0 {
             say(format_args!("{}", breakdown(&stats, &alerts)));
         }
     }
@@ -94,8 +94,10 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// `matches by rule: A 3, B 1; alerts by severity: High 1, Medium 2`.
+/// `events by log type: T 40; matches by rule: A 3, B 1; alerts by severity: High 1, Medium 2`.
 fn breakdown(stats: &vigil_runtime::Stats, alerts: &[vigil_runtime::Alert]) -> String {
+    let or_none = |items: Vec<String>| if items.is_empty() { "none".to_string() } else { items.join(", ") };
+    let by_type: Vec<String> = stats.by_log_type.iter().map(|(t, n)| format!("{t} {n}")).collect();
     let by_rule: Vec<String> = stats.by_rule.iter().map(|(rule, n)| format!("{rule} {n}")).collect();
     let mut by_severity: std::collections::BTreeMap<Severity, u64> = std::collections::BTreeMap::new();
     for alert in alerts {
@@ -103,9 +105,10 @@ fn breakdown(stats: &vigil_runtime::Stats, alerts: &[vigil_runtime::Alert]) -> S
     }
     let by_severity: Vec<String> = by_severity.iter().rev().map(|(s, n)| format!("{s:?} {n}")).collect();
     format!(
-        "matches by rule: {}; alerts by severity: {}",
-        by_rule.join(", "),
-        if by_severity.is_empty() { "none".to_string() } else { by_severity.join(", ") }
+        "events by log type: {}; matches by rule: {}; alerts by severity: {}",
+        or_none(by_type),
+        or_none(by_rule),
+        or_none(by_severity)
     )
 }
 

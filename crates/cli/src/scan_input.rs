@@ -4,6 +4,7 @@
 use vigil_runtime::Engine;
 
 use std::io::BufRead;
+use std::sync::LazyLock;
 
 use crate::bad_input::{BadInput, Location, Problem};
 use crate::documents;
@@ -23,6 +24,23 @@ pub struct InputScan {
     pub lines: u64,
     pub bytes: u64,
 }
+
+/// What an unrecognised event lacks: the signatures of the log types the rules read.
+static UNRECOGNISED: LazyLock<String> = LazyLock::new(|| {
+    let signatures: Vec<String> = vigil_rules::RULE_SET
+        .log_types
+        .iter()
+        .map(|t| {
+            let keys: Vec<String> =
+                t.signature.iter().map(|p| format!("`{}`", vigil_rules::RULE_SET.schema.keys[p.slot])).collect();
+            format!("{} events have {}", t.name, keys.join(" and "))
+        })
+        .collect();
+    format!(
+        "the event is of no log type the rules read ({}); name its type with --log-type to scan it anyway",
+        signatures.join("; ")
+    )
+});
 
 /// How many lines pass between progress updates.
 const PROGRESS_EVERY: u64 = 4096;
@@ -139,6 +157,9 @@ fn run_event(engine: &mut Engine, file: usize, text: &str, at: Location, bad: &m
             }
             if let Some(note) = notes.unusable_time {
                 bad.report(Problem::UnusableTime, &at, &note);
+            }
+            if notes.unrecognised {
+                bad.report(Problem::Unrecognised, &at, &*UNRECOGNISED);
             }
         }
         Err(e) => bad.report(Problem::MalformedJson, &Location { column: e.column(), ..at }, &e),

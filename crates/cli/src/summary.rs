@@ -36,7 +36,7 @@ impl fmt::Display for Summary<'_> {
         let bad = |problem| self.bad.count(problem);
         write!(
             f,
-            "{}, {}, {}{}, {}: {}, {}, {}. Problems: {} malformed, {} not UTF-8, {} too long, {}, {}, {}. {:.2}s, {events_per_s:.0} events/s, {mb_per_s:.1} MB/s",
+            "{}, {}, {}{}, {}: {}, {}, {}. Problems: {} malformed, {} not UTF-8, {} too long, {}, {}, {}, {}. {:.2}s, {events_per_s:.0} events/s, {mb_per_s:.1} MB/s",
             count(self.inputs as u64, "input", "inputs"),
             count(self.lines, "line", "lines"),
             count(self.events, "event", "events"),
@@ -54,6 +54,7 @@ impl fmt::Display for Summary<'_> {
             bad(Problem::TooLong),
             count(bad(Problem::Unrepresentable), "unrepresentable value", "unrepresentable values"),
             count(bad(Problem::UnusableTime), "unusable time", "unusable times"),
+            count(bad(Problem::Unrecognised), "unrecognised event", "unrecognised events"),
             count(bad(Problem::Unreadable), "unreadable input", "unreadable inputs"),
             self.seconds,
         )

@@ -109,13 +109,19 @@ fn generate(set: &RuleSet) -> TokenStream {
         .filter(|t| set.rules.iter().any(|r| r.log_types.iter().any(|name| name == t.name)))
         .collect();
     let read: Vec<&str> = set.rules.iter().flat_map(|r| r.read_paths()).map(vigil_model::path::KeyPath::root).collect();
-    let slots = Slots::new(read.into_iter().chain(used_log_types.iter().map(|t| t.time_field)));
+    let log_type_keys =
+        used_log_types.iter().flat_map(|t| std::iter::once(t.time_field).chain(t.signature.iter().copied()));
+    let slots = Slots::new(read.into_iter().chain(log_type_keys));
     let schema = slots.schema();
+    let top_level = |key: &str| {
+        let segments = vec![vigil_model::path::Segment::Key(key.to_string())];
+        slots.path(&vigil_model::path::KeyPath { segments })
+    };
     let log_types = used_log_types.iter().map(|t| {
         let name = t.name;
-        let time =
-            slots.path(&vigil_model::path::KeyPath::parse(t.time_field).expect("log type time fields are plain keys"));
-        quote!(::vigil_runtime::LogType { name: #name, time: #time })
+        let time = top_level(t.time_field);
+        let signature = t.signature.iter().map(|key| top_level(key));
+        quote!(::vigil_runtime::LogType { name: #name, time: #time, signature: &[#(#signature),*] })
     });
     let mut names = UniqueNames::default();
     let idents: Vec<Ident> = set.rules.iter().map(|r| Ident::new(&names.name(&r.id), Span::call_site())).collect();

@@ -43,7 +43,7 @@ fn generates_rule_set_matchers_and_named_tests() {
     assert!(code.contains("pub fn t_one (event : & :: vigil_runtime :: Event) -> bool"), "{code}");
     assert!(code.contains(r#"matches ! (s , "nmap" | "arp")"#), "{code}");
     assert!(code.contains("mod t_one { # [test] fn nmap_run ()"), "{code}");
-    assert!(code.contains(r#"keys : & ["argv" , "program" , "time" , "user"]"#), "{code}");
+    assert!(code.contains(r#"keys : & ["argv" , "code" , "event" , "program" , "time" , "user"]"#), "{code}");
     assert!(
         code.contains(r#"include_bytes ! (concat ! (env ! ("CARGO_MANIFEST_DIR") , "/../rules/t/one.yml"))"#),
         "{code}"

@@ -24,6 +24,10 @@ pub struct Stats {
     /// Matches of rules with `CreateAlert: false`.
     pub signals: u64,
     pub time_fallbacks: u64,
+    /// Events of no log type the rules read (when no log type was named).
+    pub unrecognised: u64,
+    /// Recognised events by log type.
+    pub by_log_type: BTreeMap<&'static str, u64>,
     /// Events outside the time range set by [`Engine::set_time_range`], not run through rules.
     pub out_of_range: u64,
 }
@@ -36,15 +40,26 @@ pub struct LineNotes {
     pub unrepresentable: Vec<String>,
     /// Why the event's time was not usable, when it was not.
     pub unusable_time: Option<String>,
+    /// The event has the signature of no log type the rules read; it was not scanned.
+    pub unrecognised: bool,
 }
 
-/// Scans events of one log type against the enabled rules that read it.
+/// A log type and the indices of the rules that run on its events.
+#[derive(Debug)]
+struct Route {
+    log_type: &'static LogType,
+    active: Vec<usize>,
+}
+
+/// Scans events against the enabled rules of their log type: one named log type, or each event's
+/// own, recognised by its signature.
 #[derive(Debug)]
 pub struct Engine {
     rule_set: &'static RuleSet,
-    log_type: &'static LogType,
-    /// Indices of the rules that run on this log type.
-    active: Vec<usize>,
+    /// In the rule set's (sorted) order; an event takes the first whose signature it has.
+    routes: Vec<Route>,
+    /// One log type was named: every event is of it, signature or not.
+    forced: bool,
     files: Vec<String>,
     last_time: Vec<Option<Timestamp>>,
     matches: Vec<Match>,
@@ -61,22 +76,36 @@ pub struct UnknownLogType {
 }
 
 impl Engine {
-    /// An engine for `log_type`. Disabled rules run only with `include_disabled`.
-    pub fn new(rule_set: &'static RuleSet, log_type: &str, include_disabled: bool) -> Result<Engine, UnknownLogType> {
-        let log_type = rule_set.log_type(log_type).ok_or_else(|| UnknownLogType {
-            name: log_type.to_string(),
-            known: rule_set.log_types.iter().map(|t| t.name).collect::<Vec<_>>().join(", "),
-        })?;
-        let active = (0..rule_set.rules.len())
-            .filter(|&i| {
-                let rule = &rule_set.rules[i];
-                (rule.enabled || include_disabled) && rule.log_types.contains(&log_type.name)
+    /// An engine for events of `log_type`, or of every log type the rules read when `None`
+    /// (each event recognised by its signature). Disabled rules run only with `include_disabled`.
+    pub fn new(
+        rule_set: &'static RuleSet,
+        log_type: Option<&str>,
+        include_disabled: bool,
+    ) -> Result<Engine, UnknownLogType> {
+        let log_types: Vec<&'static LogType> = match log_type {
+            Some(name) => vec![rule_set.log_type(name).ok_or_else(|| UnknownLogType {
+                name: name.to_string(),
+                known: rule_set.log_types.iter().map(|t| t.name).collect::<Vec<_>>().join(", "),
+            })?],
+            None => rule_set.log_types.iter().collect(),
+        };
+        let routes = log_types
+            .into_iter()
+            .map(|log_type| Route {
+                log_type,
+                active: (0..rule_set.rules.len())
+                    .filter(|&i| {
+                        let rule = &rule_set.rules[i];
+                        (rule.enabled || include_disabled) && rule.log_types.contains(&log_type.name)
+                    })
+                    .collect(),
             })
             .collect();
         Ok(Engine {
             rule_set,
-            log_type,
-            active,
+            routes,
+            forced: log_type.is_some(),
             files: Vec::new(),
             last_time: Vec::new(),
             matches: Vec::new(),
@@ -92,15 +121,20 @@ impl Engine {
         self.files.len() - 1
     }
 
-    /// The number of rules that run.
+    /// The number of rules that run, on any log type.
     pub fn active_rules(&self) -> usize {
-        self.active.len()
+        let mut rules: Vec<usize> = self.routes.iter().flat_map(|r| r.active.iter().copied()).collect();
+        rules.sort_unstable();
+        rules.dedup();
+        rules.len()
     }
 
     /// Keeps only the rules that `keep` accepts.
     pub fn retain_rules(&mut self, keep: impl Fn(&Rule) -> bool) {
         let rules = self.rule_set.rules;
-        self.active.retain(|&i| keep(&rules[i]));
+        for route in &mut self.routes {
+            route.active.retain(|&i| keep(&rules[i]));
+        }
     }
 
     /// Runs rules only on events with `since <= time < until` (either bound optional); other
@@ -113,14 +147,27 @@ impl Engine {
     pub fn line(&mut self, file: usize, line: u64, text: &str) -> Result<LineNotes, EventError> {
         let event = Event::parse(&self.rule_set.schema, text)?;
         self.stats.events += 1;
-        let mut notes = LineNotes { unrepresentable: event.unrepresentable().to_vec(), unusable_time: None };
-        let time_value = event.get(&self.log_type.time);
+        let mut notes =
+            LineNotes { unrepresentable: event.unrepresentable().to_vec(), unusable_time: None, unrecognised: false };
+        let route = if self.forced {
+            Some(0)
+        } else {
+            self.routes.iter().position(|r| r.log_type.signature.iter().all(|key| event.get(key).is_some()))
+        };
+        let Some(route) = route else {
+            self.stats.unrecognised += 1;
+            notes.unrecognised = true;
+            return Ok(notes);
+        };
+        let log_type = self.routes[route].log_type;
+        *self.stats.by_log_type.entry(log_type.name).or_default() += 1;
+        let time_value = event.get(&log_type.time);
         let time = if let Some(t) = time_value.and_then(time::parse) {
             self.last_time[file] = Some(t);
             Some(t)
         } else {
             self.stats.time_fallbacks += 1;
-            let field = self.rule_set.schema.keys[self.log_type.time.slot];
+            let field = self.rule_set.schema.keys[log_type.time.slot];
             let what = time_value.map_or_else(|| "absent".to_string(), |v| format!("{}, not a time", v.to_json()));
             let fallback = if self.last_time[file].is_some() { "the previous line's time" } else { "no time" };
             notes.unusable_time = Some(format!("`{field}` is {what}; the event gets {fallback}"));
@@ -134,7 +181,7 @@ impl Engine {
                 return Ok(notes);
             }
         }
-        for &index in &self.active {
+        for &index in &self.routes[route].active {
             let rule = &self.rule_set.rules[index];
             if !(rule.matcher)(&event) {
                 continue;
@@ -148,7 +195,7 @@ impl Engine {
             let title = render::title(rule, &event);
             self.matches.push(Match {
                 rule: index,
-                log_type: self.log_type.name,
+                log_type: log_type.name,
                 dedup: render::dedup(rule, &event, &title),
                 title,
                 severity: render::severity(rule, &event),
@@ -179,6 +226,10 @@ impl Engine {
         self.stats.signals += other.stats.signals;
         self.stats.time_fallbacks += other.stats.time_fallbacks;
         self.stats.out_of_range += other.stats.out_of_range;
+        self.stats.unrecognised += other.stats.unrecognised;
+        for (log_type, count) in other.stats.by_log_type {
+            *self.stats.by_log_type.entry(log_type).or_default() += count;
+        }
         for (rule, count) in other.stats.by_rule {
             *self.stats.by_rule.entry(rule).or_default() += count;
         }

@@ -99,6 +99,8 @@ pub struct Rule {
 pub struct LogType {
     pub name: &'static str,
     pub time: Path,
+    /// Top-level keys an event of this type has: how it is recognised.
+    pub signature: &'static [Path],
 }
 
 /// Everything a compiled rule set provides.

@@ -38,9 +38,9 @@ fn rule(threshold: u32, group_by: &'static [Field], create_alert: bool) -> Rule 
 
 fn engine(rule: Rule) -> Engine {
     let rules: &'static [Rule] = Box::leak(Box::new([rule]));
-    let log_types: &'static [LogType] = Box::leak(Box::new([LogType { name: "Test.Log", time: TIME }]));
+    let log_types: &'static [LogType] = Box::leak(Box::new([LogType { name: "Test.Log", time: TIME, signature: &[] }]));
     let set: &'static RuleSet = Box::leak(Box::new(RuleSet { schema: schema(), log_types, rules }));
-    Engine::new(set, "Test.Log", false).unwrap()
+    Engine::new(set, Some("Test.Log"), false).unwrap()
 }
 
 fn event(user: &str, time: &str) -> String {
