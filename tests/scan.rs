@@ -672,3 +672,15 @@ fn events_of_no_known_log_type_are_counted_unless_a_log_type_is_named() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(stderr(&unknown).contains("no compiled rule reads log type `AWS.CloudTrail`"), "{}", stderr(&unknown));
 }
+
+#[test]
+fn completions_and_the_manual_page_come_from_the_command_line_definition() {
+    let bash = vigil(&["completions", "bash"], None);
+    let script = String::from_utf8_lossy(&bash.stdout);
+    assert!(bash.status.success() && script.contains("_vigil()") && script.contains("--fail-on-alert"), "{script}");
+    let zsh = vigil(&["completions", "zsh"], None);
+    assert!(String::from_utf8_lossy(&zsh.stdout).starts_with("#compdef vigil"));
+    let man = vigil(&["man"], None);
+    let page = String::from_utf8_lossy(&man.stdout);
+    assert!(page.contains(".TH vigil 1") && page.contains("explain"), "{page}");
+}

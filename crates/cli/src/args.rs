@@ -26,6 +26,14 @@ pub enum Command {
     Validate(ValidateArgs),
     /// How a rule judges one event: each predicate with the value it saw, and the result.
     Explain(ExplainArgs),
+    /// Print a shell completion script: `vigil completions bash > /etc/bash_completion.d/vigil`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `vigil man | man -l -`.
+    Man,
 }
 
 #[derive(Debug, clap::Args)]

@@ -22,7 +22,7 @@ mod zstd_frames;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 /// A closed stdout (`vigil list | head`) ends the listing quietly.
 fn quiet_broken_pipe(error: std::io::Error) -> anyhow::Result<ExitCode> {
@@ -38,6 +38,14 @@ fn main() -> ExitCode {
         args::Command::Show(show) => catalog::show(&show).map(|()| ExitCode::SUCCESS),
         args::Command::Validate(validate) => Ok(validate::run(&validate)),
         args::Command::Explain(explain) => explain::run(&explain).map(|()| ExitCode::SUCCESS),
+        args::Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut args::Args::command(), "vigil", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        args::Command::Man => clap_mangen::Man::new(args::Args::command())
+            .render(&mut std::io::stdout())
+            .map(|()| ExitCode::SUCCESS)
+            .or_else(quiet_broken_pipe),
     };
     match result {
         Ok(code) => code,
