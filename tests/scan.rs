@@ -90,7 +90,7 @@ fn bundled_samples_give_exactly_the_network_scan_alerts() {
     let err = stderr(&output);
     assert!(err.contains("1 input, 41 lines, 41 events, "), "{err}");
     assert!(err.contains("Problems: 0 malformed, 0 not UTF-8, 0 too long, 0 unrepresentable values, 1 unusable time, 0 unrecognised events, 0 unreadable inputs."), "{err}");
-    assert!(err.contains("vigil: data/teleport/samples.jsonl:34: `time` is \"2023-09-20T23:00:000.000000Z\", not a time; the event gets the previous line's time"), "{err}");
+    assert!(err.contains("vigil: data/teleport/samples.jsonl:34: `time` is \"2023-09-20T23:00:000.000000Z\", not a time; the event takes the time of the line before it"), "{err}");
 }
 
 #[test]
@@ -618,7 +618,7 @@ fn a_corpus_of_bad_input_is_counted_kind_by_kind_and_the_good_events_still_alert
         "mixed.jsonl:5:10: malformed JSON: control character (\\u0000-\\u001F) found while parsing a string",
         "mixed.jsonl:7:1: not UTF-8: an invalid byte sequence starts here",
         "mixed.jsonl:8: `cluster_name`: number out of range; scanned as if absent",
-        "mixed.jsonl:9: `time` is \"soon\", not a time; the event gets the previous line's time",
+        "mixed.jsonl:9: `time` is \"soon\", not a time; the event takes the time of the line before it",
         "mixed.jsonl:12: line of 16777217 bytes is over the 16777216-byte limit",
         "truncated.gz: read failed after line 1; nothing after it is scanned",
         "dangling.jsonl: cannot read: ",
@@ -683,4 +683,45 @@ fn completions_and_the_manual_page_come_from_the_command_line_definition() {
     let man = vigil(&["man"], None);
     let page = String::from_utf8_lossy(&man.stdout);
     assert!(page.contains(".TH vigil 1") && page.contains("explain"), "{page}");
+}
+
+#[test]
+fn a_large_file_split_across_threads_gives_the_same_output_as_one_thread() {
+    let dir = scratch("split");
+    let path = dir.join("big.jsonl");
+    let mut body = String::new();
+    let mut i = 0u32;
+    // About 80 MiB: over the size at which a plain file is split into parts.
+    while body.len() < 80 << 20 {
+        let minute = i / 50 % 1440;
+        let time = if i.is_multiple_of(997) {
+            "not a time".to_string()
+        } else {
+            format!("2024-01-01T{:02}:{:02}:00Z", minute / 60, minute % 60)
+        };
+        let program = if i.is_multiple_of(10) { "nmap" } else { "ls" };
+        let line = format!(
+            r#"{{"event":"session.network","code":"T4002I","time":"{time}","user":"u{}","program":"{program}","pad":"{}"}}"#,
+            i % 7,
+            "p".repeat(300)
+        );
+        body.push_str(&line);
+        body.push('\n');
+        if i.is_multiple_of(4999) {
+            body.push_str("{broken\n");
+        }
+        i += 1;
+    }
+    std::fs::write(&path, &body).unwrap();
+    let file = path.to_str().unwrap();
+    let one = vigil(&["scan", "--threads", "1", "--verbose", file], None);
+    let four = vigil(&["scan", "--threads", "4", "--verbose", file], None);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(alerts(&one).len() > 10, "{}", stderr(&one));
+    assert!(one.stdout == four.stdout, "alerts differ between 1 and 4 threads");
+    let problems = |output: &Output| {
+        stderr(output).lines().filter(|l| l.contains("big.jsonl:")).map(String::from).collect::<Vec<_>>()
+    };
+    assert_eq!(problems(&one), problems(&four));
+    assert_eq!(summary_without_timing(&one), summary_without_timing(&four));
 }

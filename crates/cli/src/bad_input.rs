@@ -32,15 +32,36 @@ pub enum Problem {
 pub struct BadInput {
     counts: BTreeMap<Problem, u64>,
     total: u64,
-    first: Vec<String>,
+    first: Vec<Kept>,
+}
+
+/// A problem kept for printing; its line can still move (see [`BadInput::shift_lines`]).
+#[derive(Debug)]
+struct Kept {
+    file: String,
+    line: Option<u64>,
+    column: Option<usize>,
+    detail: String,
 }
 
 impl BadInput {
-    pub fn report(&mut self, problem: Problem, location: &dyn fmt::Display, detail: &dyn fmt::Display) {
+    /// A problem with a whole input.
+    pub fn report(&mut self, problem: Problem, file: &str, detail: &dyn fmt::Display) {
+        self.keep(problem, Kept { file: file.to_string(), line: None, column: None, detail: detail.to_string() });
+    }
+
+    /// A problem at a line of an input.
+    pub fn report_at(&mut self, problem: Problem, at: Location, detail: &dyn fmt::Display) {
+        let kept =
+            Kept { file: at.file.to_string(), line: Some(at.line), column: at.column, detail: detail.to_string() };
+        self.keep(problem, kept);
+    }
+
+    fn keep(&mut self, problem: Problem, kept: Kept) {
         *self.counts.entry(problem).or_default() += 1;
         self.total += 1;
         if self.first.len() < SHOWN_VERBOSE {
-            self.first.push(format!("{location}: {detail}"));
+            self.first.push(kept);
         }
     }
 
@@ -53,7 +74,15 @@ impl BadInput {
         self.counts.get(&problem).copied().unwrap_or(0)
     }
 
-    /// Adds the problems of an input read after the ones already here.
+    /// Moves the kept problems' lines down by `lines`: they were found in a part of an input that
+    /// starts after that many lines.
+    pub fn shift_lines(&mut self, lines: u64) {
+        for kept in &mut self.first {
+            kept.line = kept.line.map(|line| line + lines);
+        }
+    }
+
+    /// Adds the problems of an input (or part of one) read after the ones already here.
     pub fn append(&mut self, other: BadInput) {
         for (problem, count) in other.counts {
             *self.counts.entry(problem).or_default() += count;
@@ -65,8 +94,15 @@ impl BadInput {
 
     /// Prints the first `shown` problems, then how many more there were.
     pub fn print(&self, shown: usize) {
-        for line in self.first.iter().take(shown) {
-            crate::stderr::say(format_args!("{line}"));
+        for kept in self.first.iter().take(shown) {
+            let detail = &kept.detail;
+            match kept.line {
+                Some(line) => {
+                    let at = Location { file: &kept.file, line, column: kept.column };
+                    crate::stderr::say(format_args!("{at}: {detail}"));
+                }
+                None => crate::stderr::say(format_args!("{}: {detail}", kept.file)),
+            }
         }
         let unshown = self.total - self.first.len().min(shown) as u64;
         if unshown > 0 {

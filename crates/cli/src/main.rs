@@ -11,6 +11,7 @@ mod documents;
 mod explain;
 mod inputs;
 mod lines;
+mod plan;
 mod progress;
 mod scan;
 mod scan_input;

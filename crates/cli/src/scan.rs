@@ -13,6 +13,7 @@ use vigil_runtime::{Engine, Rule, Severity};
 use crate::args::{OutputFormat, ScanArgs, SeverityArg};
 use crate::bad_input::{BadInput, Problem, SHOWN, SHOWN_VERBOSE};
 use crate::inputs::{self, Input};
+use crate::plan::{self, Work};
 use crate::progress::Progress;
 use crate::scan_input::{self, InputScan};
 use crate::stderr::say;
@@ -39,15 +40,28 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let new_engine = || new_engine().expect("the same engine was made above");
     let (mut lines, mut bytes) = (0, 0);
     let progress = Progress::default();
+    let work = plan::plan(&inputs, threads);
     let scans = thread::scope(|scope| {
         scope.spawn(|| progress.show(total_size(&inputs)));
-        let scans = scan_all(&inputs, threads, &new_engine, &progress);
+        let scans = scan_all(&inputs, &work, threads, &new_engine, &progress);
         progress.finish();
         scans
     });
-    // Results are merged in input order, so output does not depend on the thread count.
-    for scan in scans {
-        engine.merge(scan.engine);
+    // Results are merged in input order, parts of a file in file order, so output does not
+    // depend on the thread count.
+    let mut lines_in_file = 0;
+    for (unit, mut scan) in work.iter().zip(scans) {
+        match unit {
+            Work::Part { part, .. } if *part > 0 => {
+                engine.merge_part(scan.engine, lines_in_file);
+                scan.bad.shift_lines(lines_in_file);
+                lines_in_file += scan.lines;
+            }
+            _ => {
+                engine.merge(scan.engine);
+                lines_in_file = scan.lines;
+            }
+        }
         bad.append(scan.bad);
         (lines, bytes) = (lines + scan.lines, bytes + scan.bytes);
     }
@@ -144,20 +158,28 @@ fn severity_rank(severity: Severity) -> u8 {
 /// the scans in input order.
 fn scan_all(
     inputs: &[Input],
+    work: &[Work],
     threads: usize,
     new_engine: &(dyn Fn() -> Engine + Sync),
     progress: &Progress,
 ) -> Vec<InputScan> {
     let next = AtomicUsize::new(0);
     let mut done: Vec<(usize, InputScan)> = thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads.clamp(1, inputs.len().max(1)))
+        let workers: Vec<_> = (0..threads.clamp(1, work.len().max(1)))
             .map(|_| {
                 scope.spawn(|| {
                     let mut done = Vec::new();
                     loop {
                         let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(input) = inputs.get(index) else { return done };
-                        done.push((index, scan_input::scan(input, new_engine, progress)));
+                        let scan = match work.get(index) {
+                            None => return done,
+                            Some(Work::Whole(input)) => scan_input::scan(&inputs[*input], new_engine, progress),
+                            Some(Work::Part { input, range, .. }) => {
+                                let Input::File(path) = &inputs[*input] else { unreachable!("only files are split") };
+                                scan_input::scan_part(path, range.clone(), new_engine, progress)
+                            }
+                        };
+                        done.push((index, scan));
                     }
                 })
             })

@@ -3,7 +3,10 @@
 
 use vigil_runtime::Engine;
 
-use std::io::BufRead;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::ops::Range;
+use std::path::Path;
 use std::sync::LazyLock;
 
 use crate::bad_input::{BadInput, Location, Problem};
@@ -59,29 +62,51 @@ pub fn scan(input: &Input, new_engine: &dyn Fn() -> Engine, progress: &Progress)
     let file = scan.engine.add_file(name.clone());
     if starts_a_document(reader.as_mut()) {
         scan_document(reader.as_mut(), &name, file, &mut scan);
-        return scan;
+    } else {
+        scan_lines(reader.as_mut(), &name, file, &mut scan, progress);
     }
+    scan
+}
+
+/// Scans the lines in `range` (whole lines) of a plain file, as a part of a larger scan; line
+/// numbers count from the part's start (see [`Engine::merge_part`]).
+pub fn scan_part(path: &Path, range: Range<u64>, new_engine: &dyn Fn() -> Engine, progress: &Progress) -> InputScan {
+    let name = path.display().to_string();
+    let mut scan = InputScan { engine: new_engine(), bad: BadInput::default(), lines: 0, bytes: 0 };
+    let file = scan.engine.add_file(name.clone());
+    let opened = File::open(path).and_then(|mut f| f.seek(SeekFrom::Start(range.start)).map(|_| f));
+    match opened {
+        Ok(f) => {
+            let mut reader = BufReader::with_capacity(1 << 20, progress.counting(f.take(range.end - range.start)));
+            scan_lines(&mut reader, &name, file, &mut scan, progress);
+        }
+        Err(e) => scan.bad.report(Problem::Unreadable, &name, &format_args!("cannot open: {e}")),
+    }
+    scan
+}
+
+fn scan_lines(reader: &mut dyn BufRead, name: &str, file: usize, scan: &mut InputScan, progress: &Progress) {
     let mut buf = Vec::with_capacity(4096);
     loop {
         if scan.lines.is_multiple_of(PROGRESS_EVERY) {
             progress.add_lines(PROGRESS_EVERY.min(scan.lines));
         }
-        let line = match lines::read_line(reader.as_mut(), &mut buf, MAX_LINE_BYTES) {
-            Ok(Line::End) => return scan,
+        let line = match lines::read_line(reader, &mut buf, MAX_LINE_BYTES) {
+            Ok(Line::End) => return,
             Ok(line) => line,
             Err(e) => {
                 let detail = format_args!("read failed after line {}; nothing after it is scanned: {e}", scan.lines);
-                scan.bad.report(Problem::Unreadable, &name, &detail);
-                return scan;
+                scan.bad.report(Problem::Unreadable, name, &detail);
+                return;
             }
         };
         scan.lines += 1;
-        let at = Location { file: &name, line: scan.lines, column: None };
+        let at = Location { file: name, line: scan.lines, column: None };
         match line {
             Line::TooLong(len) => {
                 scan.bytes += len;
                 let detail = format_args!("line of {len} bytes is over the {MAX_LINE_BYTES}-byte limit");
-                scan.bad.report(Problem::TooLong, &at, &detail);
+                scan.bad.report_at(Problem::TooLong, at, &detail);
             }
             Line::Complete => {
                 scan.bytes += buf.len() as u64;
@@ -103,7 +128,7 @@ fn starts_a_document(reader: &mut dyn BufRead) -> bool {
 fn scan_document(reader: &mut dyn BufRead, name: &str, file: usize, scan: &mut InputScan) {
     let mut text = String::new();
     if let Err(e) = reader.read_to_string(&mut text) {
-        scan.bad.report(Problem::Unreadable, &name, &format_args!("cannot read the JSON document: {e}"));
+        scan.bad.report(Problem::Unreadable, name, &format_args!("cannot read the JSON document: {e}"));
         return;
     }
     scan.bytes = text.len() as u64;
@@ -117,9 +142,9 @@ fn scan_document(reader: &mut dyn BufRead, name: &str, file: usize, scan: &mut I
         }
         Err(e) => {
             let at = Location { file: name, line: e.line() as u64, column: Some(e.column()) };
-            scan.bad.report(
+            scan.bad.report_at(
                 Problem::MalformedJson,
-                &at,
+                at,
                 &format_args!("malformed JSON document, nothing in it is scanned: {e}"),
             );
         }
@@ -136,7 +161,7 @@ fn scan_line(engine: &mut Engine, file: usize, bytes: &[u8], at: Location, bad: 
         Ok(text) => text,
         Err(e) => {
             let at = Location { column: Some(e.valid_up_to() + 1), ..at };
-            return bad.report(Problem::NotUtf8, &at, &"not UTF-8: an invalid byte sequence starts here");
+            return bad.report_at(Problem::NotUtf8, at, &"not UTF-8: an invalid byte sequence starts here");
         }
     };
     // A CloudTrail-style `{"Records": [...]}` on one line holds many events.
@@ -153,15 +178,15 @@ fn run_event(engine: &mut Engine, file: usize, text: &str, at: Location, bad: &m
     match engine.line(file, at.line, text) {
         Ok(notes) => {
             for note in notes.unrepresentable {
-                bad.report(Problem::Unrepresentable, &at, &format_args!("{note}; scanned as if absent"));
+                bad.report_at(Problem::Unrepresentable, at, &format_args!("{note}; scanned as if absent"));
             }
             if let Some(note) = notes.unusable_time {
-                bad.report(Problem::UnusableTime, &at, &note);
+                bad.report_at(Problem::UnusableTime, at, &note);
             }
             if notes.unrecognised {
-                bad.report(Problem::Unrecognised, &at, &*UNRECOGNISED);
+                bad.report_at(Problem::Unrecognised, at, &*UNRECOGNISED);
             }
         }
-        Err(e) => bad.report(Problem::MalformedJson, &Location { column: e.column(), ..at }, &e),
+        Err(e) => bad.report_at(Problem::MalformedJson, Location { column: e.column(), ..at }, &e),
     }
 }

@@ -169,8 +169,7 @@ impl Engine {
             self.stats.time_fallbacks += 1;
             let field = self.rule_set.schema.keys[log_type.time.slot];
             let what = time_value.map_or_else(|| "absent".to_string(), |v| format!("{}, not a time", v.to_json()));
-            let fallback = if self.last_time[file].is_some() { "the previous line's time" } else { "no time" };
-            notes.unusable_time = Some(format!("`{field}` is {what}; the event gets {fallback}"));
+            notes.unusable_time = Some(format!("`{field}` is {what}; the event takes the time of the line before it"));
             self.last_time[file]
         };
         if self.time_range != (None, None) {
@@ -221,16 +220,38 @@ impl Engine {
         self.files.extend(other.files);
         self.last_time.extend(other.last_time);
         self.matches.extend(other.matches.into_iter().map(|m| Match { file: m.file + offset, ..m }));
-        self.stats.events += other.stats.events;
-        self.stats.matches += other.stats.matches;
-        self.stats.signals += other.stats.signals;
-        self.stats.time_fallbacks += other.stats.time_fallbacks;
-        self.stats.out_of_range += other.stats.out_of_range;
-        self.stats.unrecognised += other.stats.unrecognised;
-        for (log_type, count) in other.stats.by_log_type {
+        self.add_stats(other.stats);
+    }
+
+    /// Takes in a later part of this engine's last file, scanned by `other` as its only file
+    /// with lines counted from the part's start: lines move down by `lines_before`, and events
+    /// with no time of their own before the part's first time take the time this file had.
+    pub fn merge_part(&mut self, other: Engine, lines_before: u64) {
+        let file = self.files.len() - 1;
+        let carried = self.last_time[file];
+        self.matches.extend(other.matches.into_iter().map(|m| Match {
+            file,
+            line: m.line + lines_before,
+            time: m.time.or(carried),
+            ..m
+        }));
+        if let Some(last) = other.last_time[0] {
+            self.last_time[file] = Some(last);
+        }
+        self.add_stats(other.stats);
+    }
+
+    fn add_stats(&mut self, other: Stats) {
+        self.stats.events += other.events;
+        self.stats.matches += other.matches;
+        self.stats.signals += other.signals;
+        self.stats.time_fallbacks += other.time_fallbacks;
+        self.stats.out_of_range += other.out_of_range;
+        self.stats.unrecognised += other.unrecognised;
+        for (log_type, count) in other.by_log_type {
             *self.stats.by_log_type.entry(log_type).or_default() += count;
         }
-        for (rule, count) in other.stats.by_rule {
+        for (rule, count) in other.by_rule {
             *self.stats.by_rule.entry(rule).or_default() += count;
         }
     }
