@@ -22,6 +22,18 @@ pub struct Summary<'a> {
     pub bytes: u64,
 }
 
+/// `24.5 kB`, `1.2 GB` (powers of 1000, as rates are).
+fn size(bytes: u64) -> String {
+    #[allow(clippy::cast_precision_loss)] // shown to one decimal
+    let value = bytes as f64;
+    match bytes {
+        0..1_000 => format!("{bytes} B"),
+        1_000..1_000_000 => format!("{:.1} kB", value / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", value / 1e6),
+        _ => format!("{:.1} GB", value / 1e9),
+    }
+}
+
 /// `1 line`, `2 lines`.
 fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
     let n = n.into();
@@ -36,8 +48,9 @@ impl fmt::Display for Summary<'_> {
         let bad = |problem| self.bad.count(problem);
         write!(
             f,
-            "{}, {}, {}{}, {}: {}, {}, {}. Problems: {} malformed, {} not UTF-8, {} too long, {}, {}, {}, {}. {:.2}s, {events_per_s:.0} events/s, {mb_per_s:.1} MB/s",
+            "{} ({}), {}, {}{}, {}: {}, {}, {}. Problems: {} malformed, {} not UTF-8, {} too long, {}, {}, {}, {}. {:.2}s, {events_per_s:.0} events/s, {mb_per_s:.1} MB/s",
             count(self.inputs as u64, "input", "inputs"),
+            size(self.bytes),
             count(self.lines, "line", "lines"),
             count(self.events, "event", "events"),
             if self.out_of_range > 0 {
