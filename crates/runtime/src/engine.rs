@@ -256,10 +256,6 @@ impl Engine {
         }
     }
 
-    pub fn stats(&self) -> &Stats {
-        &self.stats
-    }
-
     /// The alerts of everything scanned, in deterministic order.
     pub fn finish(self) -> (Vec<Alert>, Stats) {
         (build_alerts(self.rule_set.rules, &self.files, self.matches), self.stats)
