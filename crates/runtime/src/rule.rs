@@ -5,7 +5,8 @@ use serde::Serialize;
 
 use crate::event::{Event, Path, Schema};
 
-/// Panther's severities, lowest first.
+/// Panther's severities, lowest first. (The model has its own: generated code needs only the
+/// runtime, which does not depend on the model.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Severity {
     Info,
