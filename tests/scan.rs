@@ -487,7 +487,14 @@ fn scan_filters_exit_codes_and_output_file() {
     assert_eq!(alerts(&scan(&["--until", "2024-01-02T00:00:00Z"])).len(), 1);
     let unknown = scan(&["--rule", "No.Such"]);
     assert_eq!(unknown.status.code(), Some(2));
-    assert!(stderr(&unknown).contains("no rule matches the --rule and --tag filters"), "{}", stderr(&unknown));
+    assert!(stderr(&unknown).contains("no rule `No.Such`; `vigil list` shows the rules"), "{}", stderr(&unknown));
+    let no_tag = scan(&["--tag", "no-such-tag"]);
+    assert!(stderr(&no_tag).contains("no rule matches the --rule and --tag filters"), "{}", stderr(&no_tag));
+    assert_eq!(alerts(&scan(&["--severity-min", "Medium", "--rule", "TELEPORT.NETWORKSCANNING"])).len(), 2);
+    let nowhere = scan(&["--output", "/no/such/dir/alerts.jsonl"]);
+    assert_eq!(nowhere.status.code(), Some(2));
+    assert!(stderr(&nowhere).contains("creating --output /no/such/dir/alerts.jsonl"), "{}", stderr(&nowhere));
+    assert_eq!(alerts(&scan(&["--output", "-"])).len(), 2, "`-` is standard output");
     let dir = scratch("output");
     let file = dir.join("alerts.jsonl");
     let written = scan(&["--output", file.to_str().unwrap()]);
@@ -724,4 +731,30 @@ fn a_large_file_split_across_threads_gives_the_same_output_as_one_thread() {
     };
     assert_eq!(problems(&one), problems(&four));
     assert_eq!(summary_without_timing(&one), summary_without_timing(&four));
+}
+
+#[test]
+fn unreadable_inputs_are_always_shown_and_typos_in_names_are_errors() {
+    let bad_lines = "{broken\n".repeat(30);
+    let many = vigil(&["scan", "-", "zzz/missing.jsonl"], Some(bad_lines.as_bytes()));
+    let err = stderr(&many);
+    assert!(err.contains("zzz/missing.jsonl: cannot open"), "{err}");
+    assert!(err.contains("... and 10 more input problems not shown (--verbose shows up to 1000)"), "{err}");
+    let quiet = vigil(&["scan", "--quiet", "zzz/missing.jsonl"], None);
+    assert_eq!(quiet.status.code(), Some(2));
+    assert!(stderr(&quiet).contains("zzz/missing.jsonl: cannot open"), "{}", stderr(&quiet));
+    assert_eq!(vigil(&["test", "nope"], None).status.code(), Some(2));
+    assert_eq!(vigil(&["list", "--log-type", "Nope"], None).status.code(), Some(2));
+    assert_eq!(vigil(&["list", "--severity", "bogus"], None).status.code(), Some(2));
+    let mitre = |id: &str| {
+        String::from_utf8_lossy(&vigil(&["list", "--json", "--mitre", id], None).stdout)
+            .contains("Teleport.NetworkScanning")
+    };
+    assert!(mitre("TA0007:T1046") && mitre("t1046") && mitre("TA0007") && !mitre("T1047"));
+    let page = vigil(&["man", "scan"], None);
+    assert!(
+        String::from_utf8_lossy(&page.stdout).contains("fail\\-on\\-alert"),
+        "{}",
+        String::from_utf8_lossy(&page.stdout)
+    );
 }

@@ -32,8 +32,11 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff): `vigil man | man -l -`.
-    Man,
+    /// Print the manual page (roff): `vigil man | man -l -`, or a subcommand's: `vigil man scan`.
+    Man {
+        /// A subcommand, for its own page.
+        subcommand: Option<String>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -56,13 +59,14 @@ pub struct ListArgs {
     /// Only rules for this log type.
     #[arg(long)]
     pub log_type: Option<String>,
-    /// Only rules of this severity (Info, Low, Medium, High, Critical).
-    #[arg(long)]
-    pub severity: Option<String>,
+    /// Only rules of this severity.
+    #[arg(long, value_enum, ignore_case = true)]
+    pub severity: Option<SeverityArg>,
     /// Only rules with this tag.
     #[arg(long)]
     pub tag: Option<String>,
-    /// Only rules mapped to this MITRE ATT&CK tactic or technique id (`TA0007`, `T1046`).
+    /// Only rules mapped to this MITRE ATT&CK id: a tactic (`TA0007`), a technique (`T1046`, which
+    /// also finds its sub-techniques) or both (`TA0007:T1046`).
     #[arg(long)]
     pub mitre: Option<String>,
     /// One JSON object per rule instead of a table.
@@ -129,7 +133,7 @@ pub struct ScanArgs {
     pub tags: Vec<String>,
 
     /// Report only alerts of at least this severity.
-    #[arg(long, value_enum, value_name = "SEVERITY")]
+    #[arg(long, value_enum, ignore_case = true, value_name = "SEVERITY")]
     pub severity_min: Option<SeverityArg>,
 
     /// Only events at or after this time (RFC 3339, e.g. 2024-01-01T00:00:00Z).
@@ -140,7 +144,8 @@ pub struct ScanArgs {
     #[arg(long, value_name = "TIME")]
     pub until: Option<jiff::Timestamp>,
 
-    /// Print nothing on stderr but fatal errors: no input problems, no summary.
+    /// Print nothing on stderr but errors (unreadable inputs, fatal errors): no other input
+    /// problems, no summary, no progress bar.
     #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
 

@@ -33,6 +33,8 @@ pub struct BadInput {
     counts: BTreeMap<Problem, u64>,
     total: u64,
     first: Vec<Kept>,
+    /// Unreadable inputs, all of them: they set the exit code, so they are always printed.
+    unreadable: Vec<Kept>,
 }
 
 /// A problem kept for printing; its line can still move (see [`BadInput::shift_lines`]).
@@ -42,6 +44,19 @@ struct Kept {
     line: Option<u64>,
     column: Option<usize>,
     detail: String,
+}
+
+impl Kept {
+    fn print(&self) {
+        let detail = &self.detail;
+        match self.line {
+            Some(line) => {
+                let at = Location { file: &self.file, line, column: self.column };
+                crate::stderr::say(format_args!("{at}: {detail}"));
+            }
+            None => crate::stderr::say(format_args!("{}: {detail}", self.file)),
+        }
+    }
 }
 
 impl BadInput {
@@ -60,7 +75,9 @@ impl BadInput {
     fn keep(&mut self, problem: Problem, kept: Kept) {
         *self.counts.entry(problem).or_default() += 1;
         self.total += 1;
-        if self.first.len() < SHOWN_VERBOSE {
+        if problem == Problem::Unreadable {
+            self.unreadable.push(kept);
+        } else if self.first.len() < SHOWN_VERBOSE {
             self.first.push(kept);
         }
     }
@@ -88,25 +105,30 @@ impl BadInput {
             *self.counts.entry(problem).or_default() += count;
         }
         self.total += other.total;
+        self.unreadable.extend(other.unreadable);
         let room = SHOWN_VERBOSE.saturating_sub(self.first.len());
         self.first.extend(other.first.into_iter().take(room));
     }
 
-    /// Prints the first `shown` problems, then how many more there were.
+    /// Prints every unreadable input and the first `shown` other problems, then how many more
+    /// there were.
     pub fn print(&self, shown: usize) {
+        self.print_unreadable();
         for kept in self.first.iter().take(shown) {
-            let detail = &kept.detail;
-            match kept.line {
-                Some(line) => {
-                    let at = Location { file: &kept.file, line, column: kept.column };
-                    crate::stderr::say(format_args!("{at}: {detail}"));
-                }
-                None => crate::stderr::say(format_args!("{}: {detail}", kept.file)),
-            }
+            kept.print();
         }
-        let unshown = self.total - self.first.len().min(shown) as u64;
+        let unshown = self.total - (self.unreadable.len() + self.first.len().min(shown)) as u64;
         if unshown > 0 {
-            crate::stderr::say(format_args!("... and {unshown} more input problems not shown"));
+            crate::stderr::say(format_args!(
+                "... and {unshown} more input problems not shown (--verbose shows up to {SHOWN_VERBOSE})"
+            ));
+        }
+    }
+
+    /// Prints every unreadable input.
+    pub fn print_unreadable(&self) {
+        for kept in &self.unreadable {
+            kept.print();
         }
     }
 }

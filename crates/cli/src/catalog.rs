@@ -11,14 +11,26 @@ fn selected(rule: &Rule, args: &ListArgs) -> bool {
     let contains = |haystack: &[&str], needle: &Option<String>| {
         needle.as_ref().is_none_or(|n| haystack.iter().any(|h| h.eq_ignore_ascii_case(n)))
     };
-    let attack: Vec<&str> = rule.reports.iter().flat_map(|r| r.ids.iter()).flat_map(|id| id.split(':')).collect();
+    let attack = |wanted: &str| {
+        rule.reports.iter().flat_map(|r| r.ids.iter()).any(|id| {
+            let (tactic, technique) = id.split_once(':').unwrap_or((id, ""));
+            let parent = technique.split('.').next().unwrap_or(technique);
+            [*id, tactic, technique, parent].iter().any(|part| part.eq_ignore_ascii_case(wanted))
+        })
+    };
     contains(rule.log_types, &args.log_type)
         && contains(rule.tags, &args.tag)
-        && contains(&attack, &args.mitre)
-        && args.severity.as_ref().is_none_or(|s| format!("{:?}", rule.severity).eq_ignore_ascii_case(s))
+        && args.mitre.as_deref().is_none_or(attack)
+        && args.severity.is_none_or(|s| crate::scan::severity_rank(rule.severity) == s as u8)
 }
 
-pub fn list(args: &ListArgs) -> io::Result<()> {
+pub fn list(args: &ListArgs) -> anyhow::Result<()> {
+    if let Some(name) = &args.log_type {
+        if vigil_rules::RULE_SET.log_type(name).is_none() {
+            let known: Vec<&str> = vigil_rules::RULE_SET.log_types.iter().map(|t| t.name).collect();
+            anyhow::bail!("no rule reads log type `{name}`; log types: {}", known.join(", "));
+        }
+    }
     let mut out = io::stdout().lock();
     let rules: Vec<&Rule> = vigil_rules::RULE_SET.rules.iter().filter(|r| selected(r, args)).collect();
     if args.json {

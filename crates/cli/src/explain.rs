@@ -23,7 +23,8 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<()> {
         bail!("no rule `{}`; `vigil list` shows the rules", args.rule_id);
     };
     let json = read_event(&args.event)?;
-    let event = Event::parse(&set.schema, json.trim()).context("the event is not a JSON object")?;
+    let event =
+        Event::parse(&set.schema, json.trim()).map_err(|e| anyhow::anyhow!("the event given is not one: {e}"))?;
     let mut out = String::new();
     let _ = writeln!(out, "{} ({})", rule.display_name.unwrap_or(rule.id), rule.id);
     let mut explained = true;
@@ -56,7 +57,7 @@ fn read_event(given: &str) -> anyhow::Result<String> {
         std::io::stdin().read_to_string(&mut text)?;
         return Ok(text);
     }
-    if given.trim_start().starts_with('{') {
+    if given.trim_start().starts_with(['{', '[']) {
         return Ok(given.to_string());
     }
     std::fs::read_to_string(given).with_context(|| format!("reading the event from {given}"))

@@ -25,6 +25,22 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
+/// The manual page of vigil, or of one of its subcommands.
+fn man(subcommand: Option<&str>) -> anyhow::Result<ExitCode> {
+    let vigil = args::Args::command();
+    let command = match subcommand {
+        None => vigil,
+        Some(name) => {
+            let Some(sub) = vigil.find_subcommand(name).cloned() else {
+                anyhow::bail!("no subcommand `{name}`; `vigil --help` lists them");
+            };
+            // clap keeps names for the whole run ('static); this runs once, then exits.
+            sub.name(format!("vigil-{name}").leak() as &str)
+        }
+    };
+    clap_mangen::Man::new(command).render(&mut std::io::stdout()).map(|()| ExitCode::SUCCESS).or_else(quiet_broken_pipe)
+}
+
 /// A closed stdout (`vigil list | head`) ends the listing quietly.
 fn quiet_broken_pipe(error: std::io::Error) -> anyhow::Result<ExitCode> {
     if error.kind() == std::io::ErrorKind::BrokenPipe { Ok(ExitCode::SUCCESS) } else { Err(error.into()) }
@@ -35,7 +51,12 @@ fn main() -> ExitCode {
     let result = match args.command {
         args::Command::Scan(scan) => scan::run(&scan),
         args::Command::Test(test) => Ok(test_rules::run(&test)),
-        args::Command::List(list) => catalog::list(&list).map(|()| ExitCode::SUCCESS).or_else(quiet_broken_pipe),
+        args::Command::List(list) => {
+            catalog::list(&list).map(|()| ExitCode::SUCCESS).or_else(|e| match e.downcast::<std::io::Error>() {
+                Ok(io) => quiet_broken_pipe(io),
+                Err(other) => Err(other),
+            })
+        }
         args::Command::Show(show) => catalog::show(&show).map(|()| ExitCode::SUCCESS),
         args::Command::Validate(validate) => Ok(validate::run(&validate)),
         args::Command::Explain(explain) => explain::run(&explain).map(|()| ExitCode::SUCCESS),
@@ -43,10 +64,7 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut args::Args::command(), "vigil", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)
         }
-        args::Command::Man => clap_mangen::Man::new(args::Args::command())
-            .render(&mut std::io::stdout())
-            .map(|()| ExitCode::SUCCESS)
-            .or_else(quiet_broken_pipe),
+        args::Command::Man { subcommand } => man(subcommand.as_deref()),
     };
     match result {
         Ok(code) => code,

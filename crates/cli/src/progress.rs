@@ -18,6 +18,8 @@ pub struct Progress {
 /// How long a scan runs before the bar appears, so that short runs print nothing extra.
 const DELAY: Duration = Duration::from_secs(1);
 const TICK: Duration = Duration::from_millis(100);
+/// How often the wait before the bar checks whether the scan is over already.
+const WAIT_STEP: Duration = Duration::from_millis(5);
 
 impl Progress {
     pub fn add_lines(&self, lines: u64) {
@@ -37,8 +39,8 @@ impl Progress {
             if self.done.load(Ordering::Relaxed) {
                 return;
             }
-            std::thread::sleep(TICK);
-            waited += TICK;
+            std::thread::sleep(WAIT_STEP);
+            waited += WAIT_STEP;
         }
         let bar = match total {
             Some(total) => ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr()),

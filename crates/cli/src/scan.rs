@@ -28,6 +28,11 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         Ok(engine)
     };
     let mut engine = new_engine()?;
+    let unknown: Vec<&str> =
+        args.rules.iter().filter(|id| vigil_rules::RULE_SET.rule(id).is_none()).map(String::as_str).collect();
+    if !unknown.is_empty() {
+        anyhow::bail!("no rule `{}`; `vigil list` shows the rules", unknown.join("`, `"));
+    }
     if engine.active_rules() == 0 && !(args.rules.is_empty() && args.tags.is_empty()) {
         anyhow::bail!("no rule matches the --rule and --tag filters; `vigil list` shows the rules");
     }
@@ -36,13 +41,16 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     for (name, error) in listing_errors {
         bad.report(Problem::Unreadable, &name, &format_args!("cannot read: {error}"));
     }
+    let output = open_output(args.output.as_deref(), &inputs)?;
     let threads = args.threads.map_or_else(|| thread::available_parallelism().map_or(1, usize::from), usize::from);
     let new_engine = || new_engine().expect("the same engine was made above");
     let (mut lines, mut bytes) = (0, 0);
     let progress = Progress::default();
     let work = plan::plan(&inputs, threads);
     let scans = thread::scope(|scope| {
-        scope.spawn(|| progress.show(total_size(&inputs)));
+        if !args.quiet && io::stderr().is_terminal() {
+            scope.spawn(|| progress.show(total_size(&inputs)));
+        }
         let scans = scan_all(&inputs, &work, threads, &new_engine, &progress);
         progress.finish();
         scans
@@ -70,13 +78,16 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     if let Some(min) = args.severity_min {
         alerts.retain(|alert| severity_rank(alert.severity) >= min as u8);
     }
-    if let Err(e) = write_alerts(&alerts, output_format(args.format), args.output.as_deref()) {
+    let to_stdout = args.output.as_deref().is_none_or(|p| p.as_os_str() == "-");
+    if let Err(e) = write_alerts(&alerts, output_format(args.format, to_stdout), output) {
         if e.kind() == io::ErrorKind::BrokenPipe {
             return Ok(ExitCode::SUCCESS);
         }
         return Err(e).context("writing alerts");
     }
-    if !args.quiet {
+    if args.quiet {
+        bad.print_unreadable();
+    } else {
         bad.print(if args.verbose { SHOWN_VERBOSE } else { SHOWN });
     }
     let summary = Summary {
@@ -144,7 +155,7 @@ fn selected(rule: &Rule, args: &ScanArgs) -> bool {
     by_id && by_tag
 }
 
-fn severity_rank(severity: Severity) -> u8 {
+pub fn severity_rank(severity: Severity) -> u8 {
     match severity {
         Severity::Info => SeverityArg::Info as u8,
         Severity::Low => SeverityArg::Low as u8,
@@ -190,23 +201,37 @@ fn scan_all(
     done.into_iter().map(|(_, scan)| scan).collect()
 }
 
-fn output_format(format: OutputFormat) -> Format {
+fn output_format(format: OutputFormat, to_stdout: bool) -> Format {
     match format {
         OutputFormat::Jsonl => Format::Jsonl,
         OutputFormat::Ocsf => Format::Ocsf,
         OutputFormat::Table => {
-            let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let color =
+                to_stdout && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
             Format::Table { color }
         }
     }
 }
 
-fn write_alerts(alerts: &[vigil_runtime::Alert], format: Format, path: Option<&std::path::Path>) -> io::Result<()> {
-    let target: Box<dyn Write> = match path {
-        Some(path) => Box::new(std::fs::File::create(path)?),
+fn write_alerts(alerts: &[vigil_runtime::Alert], format: Format, file: Option<std::fs::File>) -> io::Result<()> {
+    let target: Box<dyn Write> = match file {
+        Some(file) => Box::new(file),
         None => Box::new(io::stdout().lock()),
     };
     let mut out = io::BufWriter::new(target);
     output::write_alerts(&mut out, alerts, format)?;
     out.flush()
+}
+
+/// The `--output` file, created before the scan so that a bad path fails at once; `-` is stdout.
+fn open_output(path: Option<&std::path::Path>, inputs: &[Input]) -> anyhow::Result<Option<std::fs::File>> {
+    let Some(path) = path.filter(|p| p.as_os_str() != "-") else { return Ok(None) };
+    let same = |input: &Input| match input {
+        Input::File(file) => std::fs::canonicalize(file).ok() == std::fs::canonicalize(path).ok(),
+        Input::Stdin => false,
+    };
+    if path.exists() && inputs.iter().any(same) {
+        anyhow::bail!("--output {} is one of the inputs; choose another file", path.display());
+    }
+    std::fs::File::create(path).map(Some).with_context(|| format!("creating --output {}", path.display()))
 }

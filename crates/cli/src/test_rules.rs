@@ -13,7 +13,15 @@ pub fn run(args: &TestArgs) -> ExitCode {
     let filter = args.filter.as_deref().map(str::to_lowercase);
     let mut out = io::stdout().lock();
     let (mut passed, mut failed) = (0u64, 0u64);
-    let rules = set.rules.iter().filter(|r| filter.as_deref().is_none_or(|f| r.id.to_lowercase().contains(f)));
+    let rules: Vec<_> =
+        set.rules.iter().filter(|r| filter.as_deref().is_none_or(|f| r.id.to_lowercase().contains(f))).collect();
+    if rules.is_empty() {
+        crate::stderr::say(format_args!(
+            "error: no rule id contains `{}`; `vigil list` shows the rules",
+            args.filter.as_deref().unwrap_or_default()
+        ));
+        return ExitCode::from(2);
+    }
     for rule in rules {
         for case in rule.tests {
             // A closed stdout ends the listing, not the count.

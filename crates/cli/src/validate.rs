@@ -24,7 +24,8 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
         println!("{rules} {} valid", if rules == 1 { "rule" } else { "rules" });
         ExitCode::SUCCESS
     } else {
-        say(format_args!("{} problems", diagnostics.len()));
+        let n = diagnostics.len();
+        say(format_args!("{n} {}", if n == 1 { "problem" } else { "problems" }));
         ExitCode::from(2)
     }
 }

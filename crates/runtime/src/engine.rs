@@ -169,7 +169,8 @@ impl Engine {
             self.stats.time_fallbacks += 1;
             let field = self.rule_set.schema.keys[log_type.time.slot];
             let what = time_value.map_or_else(|| "absent".to_string(), |v| format!("{}, not a time", v.to_json()));
-            notes.unusable_time = Some(format!("`{field}` is {what}; the event takes the time of the line before it"));
+            notes.unusable_time =
+                Some(format!("`{field}` is {what}; the event takes the time of the line before it, if there is one"));
             self.last_time[file]
         };
         if self.time_range != (None, None) {

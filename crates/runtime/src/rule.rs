@@ -114,11 +114,13 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
+    /// A log type by name, in any case.
     pub fn log_type(&self, name: &str) -> Option<&LogType> {
-        self.log_types.iter().find(|t| t.name == name)
+        self.log_types.iter().find(|t| t.name.eq_ignore_ascii_case(name))
     }
 
+    /// A rule by id, in any case.
     pub fn rule(&self, id: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| r.id == id)
+        self.rules.iter().find(|r| r.id.eq_ignore_ascii_case(id))
     }
 }
