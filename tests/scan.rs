@@ -385,6 +385,8 @@ fn vigil_show_prints_the_seed_condition_as_the_seed_catalog_does() {
         "{text}"
     );
     assert!(text.contains("MITRE ATT&CK: TA0007:T1046"), "{text}");
+    assert!(text.contains("title:       User [{user}] has issued a network scan with [{program}]\n"), "{text}");
+    assert!(text.contains("output:      user, program, cluster_name\n"), "{text}");
     assert!(text.contains("  match    Nmap with args"), "{text}");
     let missing = vigil(&["show", "No.Such.Rule"], None);
     assert_eq!(missing.status.code(), Some(2));
@@ -495,6 +497,9 @@ fn scan_filters_exit_codes_and_output_file() {
     assert_eq!(nowhere.status.code(), Some(2));
     assert!(stderr(&nowhere).contains("creating --output /no/such/dir/alerts.jsonl"), "{}", stderr(&nowhere));
     assert_eq!(alerts(&scan(&["--output", "-"])).len(), 2, "`-` is standard output");
+    let backwards = scan(&["--since", "2024-01-02T00:00:00Z", "--until", "2024-01-01T00:00:00Z"]);
+    assert_eq!(backwards.status.code(), Some(2));
+    assert!(stderr(&backwards).contains("is not before --until"), "{}", stderr(&backwards));
     let dir = scratch("output");
     let file = dir.join("alerts.jsonl");
     let written = scan(&["--output", file.to_str().unwrap()]);

@@ -65,6 +65,18 @@ pub fn list(args: &ListArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// An `AlertTitle` template as the rule wrote it.
+fn template(parts: &[vigil_runtime::Part]) -> String {
+    parts
+        .iter()
+        .map(|part| match part {
+            vigil_runtime::Part::Text(text) => text.replace('{', "{{").replace('}', "}}"),
+            vigil_runtime::Part::Field { field, default: Some(default) } => format!("{{{}:-{default}}}", field.name),
+            vigil_runtime::Part::Field { field, default: None } => format!("{{{}}}", field.name),
+        })
+        .collect()
+}
+
 pub fn show(args: &ShowArgs) -> anyhow::Result<()> {
     let set = &vigil_rules::RULE_SET;
     let Some(rule) = set.rules.iter().find(|r| r.id.eq_ignore_ascii_case(&args.rule_id)) else {
@@ -84,7 +96,17 @@ pub fn show(args: &ShowArgs) -> anyhow::Result<()> {
     writeln!(out, "log types:   {}", rule.log_types.join(", "))?;
     writeln!(out, "dedup:       {} minutes, threshold {}", rule.dedup_period_minutes, rule.threshold)?;
     for report in rule.reports {
-        writeln!(out, "{}: {}", report.framework, report.ids.join(", "))?;
+        writeln!(out, "{:<12} {}", format!("{}:", report.framework), report.ids.join(", "))?;
+    }
+    if let Some(parts) = rule.title {
+        writeln!(out, "title:       {}", template(parts))?;
+    }
+    let names = |fields: &[vigil_runtime::Field]| fields.iter().map(|f| f.name).collect::<Vec<_>>().join(", ");
+    if !rule.output_fields.is_empty() {
+        writeln!(out, "output:      {}", names(rule.output_fields))?;
+    }
+    if let Some(reference) = rule.reference {
+        writeln!(out, "reference:   {reference}")?;
     }
     if !rule.tags.is_empty() {
         writeln!(out, "tags:        {}", rule.tags.join(", "))?;

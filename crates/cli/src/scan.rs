@@ -41,6 +41,11 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     for (name, error) in listing_errors {
         bad.report(Problem::Unreadable, &name, &format_args!("cannot read: {error}"));
     }
+    if let (Some(since), Some(until)) = (args.since, args.until) {
+        if since >= until {
+            anyhow::bail!("--since {since} is not before --until {until}: no event could be in range");
+        }
+    }
     let output = open_output(args.output.as_deref(), &inputs)?;
     let threads = args.threads.map_or_else(|| thread::available_parallelism().map_or(1, usize::from), usize::from);
     let new_engine = || new_engine().expect("the same engine was made above");
