@@ -136,9 +136,9 @@ fn matches_within_the_dedup_period_are_one_alert() {
     assert_eq!(
         got,
         [
-            (alice.clone(), "2024-01-01T10:00:00Z".into(), 2, vec!["-:1".to_string(), "-:2".to_string()]),
-            (bob, "2024-01-01T10:30:00Z".into(), 1, vec!["-:3".to_string()]),
-            (alice, "2024-01-01T11:00:00Z".into(), 1, vec!["-:4".to_string()]),
+            (alice.clone(), "2024-01-01T10:00:00.000Z".into(), 2, vec!["-:1".to_string(), "-:2".to_string()]),
+            (bob, "2024-01-01T10:30:00.000Z".into(), 1, vec!["-:3".to_string()]),
+            (alice, "2024-01-01T11:00:00.000Z".into(), 1, vec!["-:4".to_string()]),
         ]
     );
     assert_eq!(alerts(&output)[0]["output_fields"]["cluster_name"], "prod");
@@ -234,8 +234,8 @@ fn an_event_without_a_usable_time_takes_the_previous_time_of_its_file() {
         got,
         [
             ("null".to_string(), 1, sources(&[1])),
-            ("2024-01-01T10:00:00Z".to_string(), 2, sources(&[2, 3])),
-            ("2024-01-01T12:00:00Z".to_string(), 2, sources(&[4, 5])),
+            ("2024-01-01T10:00:00.000Z".to_string(), 2, sources(&[2, 3])),
+            ("2024-01-01T12:00:00.000Z".to_string(), 2, sources(&[4, 5])),
         ],
         "{}",
         stderr(&output)
@@ -341,6 +341,121 @@ fn ocsf_output_is_one_detection_finding_per_alert() {
 }
 
 #[test]
+fn every_required_ocsf_detection_finding_field_is_present_with_its_type() {
+    let output = vigil(&["scan", "--format", "ocsf", "data/teleport/samples.jsonl"], None);
+    let findings: Vec<Value> =
+        String::from_utf8_lossy(&output.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(!findings.is_empty());
+    // OCSF 1.3.0 Detection Finding (2004): required attributes, and those of its required objects.
+    let integer = |v: &Value| v.is_i64() || v.is_u64();
+    let (int, text) = (true, false);
+    let required = [
+        ("/activity_id", int),
+        ("/category_uid", int),
+        ("/class_uid", int),
+        ("/type_uid", int),
+        ("/severity_id", int),
+        ("/time", int),
+        ("/count", int),
+        ("/finding_info/uid", text),
+        ("/finding_info/title", text),
+        ("/finding_info/analytic/type_id", int),
+        ("/finding_info/analytic/uid", text),
+        ("/finding_info/analytic/name", text),
+        ("/metadata/product/name", text),
+        ("/metadata/version", text),
+    ];
+    for finding in &findings {
+        for (path, is_integer) in required {
+            let value = finding.pointer(path).unwrap_or(&Value::Null);
+            let typed = if is_integer { integer(value) } else { value.is_string() };
+            assert!(typed, "{path} is {value} in {finding}");
+        }
+        for path in ["/start_time", "/end_time"] {
+            assert!(integer(&finding[&path[1..]]), "{path} in {finding}");
+        }
+        let type_uid = finding["type_uid"].as_u64().unwrap();
+        assert_eq!(type_uid, finding["class_uid"].as_u64().unwrap() * 100 + finding["activity_id"].as_u64().unwrap());
+    }
+}
+
+#[test]
+fn an_untimed_alert_still_has_an_ocsf_time() {
+    let line = r#"{"event":"session.command","code":"T4000I","user":"u","program":"nmap","argv":["-sS"]}"#;
+    let output = vigil(&["scan", "--format", "ocsf", "-"], Some(line.as_bytes()));
+    let finding: Value = serde_json::from_str(String::from_utf8_lossy(&output.stdout).lines().next().unwrap()).unwrap();
+    assert_eq!((finding["time"].as_i64(), finding["start_time"].as_i64()), (Some(0), None));
+}
+
+#[test]
+fn a_stream_writes_the_same_alerts_as_a_whole_scan_on_the_samples() {
+    let whole = vigil(&["scan", "data/teleport/samples.jsonl"], None);
+    let streamed = vigil(&["scan", "--max-disorder", "1h", "data/teleport/samples.jsonl"], None);
+    assert!(streamed.status.success(), "{}", stderr(&streamed));
+    assert!(!whole.stdout.is_empty());
+    assert_eq!(String::from_utf8_lossy(&streamed.stdout), String::from_utf8_lossy(&whole.stdout));
+}
+
+#[test]
+fn a_stream_writes_an_alert_while_its_input_is_still_open() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(["scan", "--max-disorder", "5m", "-"])
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("vigil runs");
+    let mut input = child.stdin.take().unwrap();
+    // The scan's window (60 minutes) ends at 11:00; an event at 11:10 puts the watermark past it.
+    let later = r#"{"event":"session.start","code":"T2000I","user":"alice","time":"2024-01-01T11:10:00Z"}"#;
+    writeln!(input, "{}\n{later}", nmap_event("2024-01-01T10:00:00Z", "alice")).unwrap();
+    input.flush().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (sender, first_line) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line);
+        let _ = sender.send(line);
+    });
+    let Ok(first) = first_line.recv_timeout(std::time::Duration::from_secs(60)) else {
+        let _ = child.kill();
+        panic!("no alert within 60 s while the input stayed open");
+    };
+    let alert: Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(alert["title"], "User [alice] has issued a network scan with [nmap]");
+    drop(input);
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn a_late_match_in_a_stream_is_counted_in_the_summary() {
+    let lines = [
+        nmap_event("2024-01-01T10:00:00Z", "alice"),
+        nmap_event("2024-01-01T12:00:00Z", "bob"),
+        nmap_event("2024-01-01T09:00:00Z", "carol"),
+    ]
+    .join("\n");
+    let output = vigil(&["scan", "--max-disorder", "10m", "-"], Some(lines.as_bytes()));
+    assert_eq!(alerts(&output).len(), 3);
+    assert!(
+        stderr(&output).contains("3 matches (1 later than --max-disorder allows), 0 signals, 3 alerts"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn signals_on_stdout_need_alerts_elsewhere_and_a_bad_duration_is_named() {
+    let output = vigil(&["scan", "--signals", "-", "data/teleport/samples.jsonl"], None);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--signals - and alerts would share standard output"), "{}", stderr(&output));
+    let output = vigil(&["scan", "--max-disorder", "soon", "-"], Some(b""));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("`soon` is not a duration such as `30s`, `5m` or `1h`"), "{}", stderr(&output));
+}
+
+#[test]
 fn the_table_is_aligned_and_plain_when_not_on_a_terminal() {
     let lines = [nmap_event("2024-01-01T10:00:00Z", "alice"), nmap_event("2024-01-01T11:30:00Z", "bob")].join("\n");
     let output = vigil(&["scan", "--format", "table", "-"], Some(lines.as_bytes()));
@@ -356,6 +471,29 @@ fn the_table_is_aligned_and_plain_when_not_on_a_terminal() {
         ]
     );
     assert!(!table.contains('\x1b'), "no colour codes when stdout is not a terminal");
+}
+
+#[test]
+fn the_table_fits_in_100_columns_when_asked() {
+    let lines = [nmap_event("2024-01-01T10:00:00Z", &"a".repeat(200)), nmap_event("2024-01-01T11:30:00Z", "bob")];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(["scan", "--format", "table", "-"])
+        .env("COLUMNS", "100")
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(lines.join("\n").as_bytes()).unwrap();
+    let table = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    assert_eq!(table.lines().count(), 3, "{table}");
+    for line in table.lines() {
+        assert!(line.chars().count() <= 100, "{line}");
+    }
+    let long = table.lines().nth(1).unwrap();
+    assert!(long.ends_with(&format!("User [{}…", "a".repeat(28))) && long.chars().count() == 100, "{long}");
+    assert!(table.lines().nth(2).unwrap().ends_with("User [bob] has issued a network sc…"), "{table}");
 }
 
 #[test]
@@ -762,4 +900,19 @@ fn unreadable_inputs_are_always_shown_and_typos_in_names_are_errors() {
         "{}",
         String::from_utf8_lossy(&page.stdout)
     );
+}
+
+#[test]
+fn the_alert_examples_in_the_docs_are_real_output() {
+    let docs = std::fs::read_to_string(root().join("docs/alerts.md")).unwrap();
+    let blocks: Vec<&str> = docs.split("```").skip(1).step_by(2).collect();
+    let block = |lang: &str, n: usize| blocks.iter().filter_map(|b| b.strip_prefix(lang)).nth(n).unwrap().trim_start();
+    let scan = |format: &str| {
+        let args = ["scan", "--rule", "Teleport.NetworkScanning", "--format", format, "data/teleport/samples.jsonl"];
+        String::from_utf8(vigil(&args, None).stdout).unwrap()
+    };
+    let first = |out: String| serde_json::from_str::<Value>(out.lines().next().unwrap()).unwrap();
+    assert_eq!(serde_json::from_str::<Value>(block("json", 0)).unwrap(), first(scan("jsonl")));
+    assert_eq!(serde_json::from_str::<Value>(block("json", 1)).unwrap(), first(scan("ocsf")));
+    assert_eq!(block("text", 0), scan("table"));
 }

@@ -26,7 +26,7 @@ fn main() {
     for (i, line) in corpus.iter().enumerate() {
         engine.line(file, i as u64 + 1, line).expect("samples are valid events");
     }
-    let (alerts, stats) = engine.finish();
+    let vigil_runtime::Finished { alerts, stats, .. } = engine.finish();
     let seconds = started.elapsed().as_secs_f64();
     #[allow(clippy::cast_precision_loss)]
     let (events, megabytes) = (stats.events as f64, bytes as f64 / 1e6);

@@ -115,6 +115,19 @@ pub struct ScanArgs {
     #[arg(long, value_name = "N")]
     pub threads: Option<std::num::NonZeroUsize>,
 
+    /// Stream: write each alert as soon as its window can no longer change, keeping only open
+    /// windows in memory, for input whose event times are in order up to DURATION (`30s`,
+    /// `5m`, `1h`). Inputs are read one after another, in the order given, as one stream.
+    /// Alerts are those of a whole scan while the input keeps to DURATION; later matches are
+    /// counted in the summary.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with = "threads")]
+    pub max_disorder: Option<jiff::SignedDuration>,
+
+    /// Write the events that signal rules (`CreateAlert: false`) match, labelled with the rule,
+    /// to FILE as JSON lines (`-`: standard output, when alerts go to --output).
+    #[arg(long, value_name = "FILE")]
+    pub signals: Option<PathBuf>,
+
     /// How alerts are written: JSON lines in vigil's schema, OCSF Detection Findings as JSON
     /// lines, or a table (coloured on a terminal unless `NO_COLOR` is set).
     #[arg(long, value_enum, default_value_t = OutputFormat::Jsonl)]
@@ -173,9 +186,32 @@ pub enum SeverityArg {
     Critical,
 }
 
+impl SeverityArg {
+    pub fn severity(self) -> vigil_runtime::Severity {
+        use vigil_runtime::Severity;
+        match self {
+            SeverityArg::Info => Severity::Info,
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::High => Severity::High,
+            SeverityArg::Critical => Severity::Critical,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
     Jsonl,
     Ocsf,
     Table,
+}
+
+/// A duration such as `90s`, `5m`, `1h 30m` or ISO 8601's `PT5M`; never negative.
+fn parse_duration(text: &str) -> Result<jiff::SignedDuration, String> {
+    let duration: jiff::SignedDuration =
+        text.parse().map_err(|e| format!("`{text}` is not a duration such as `30s`, `5m` or `1h`: {e}"))?;
+    if duration.is_negative() {
+        return Err(format!("`{text}` is negative"));
+    }
+    Ok(duration)
 }

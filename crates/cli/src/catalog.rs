@@ -21,7 +21,7 @@ fn selected(rule: &Rule, args: &ListArgs) -> bool {
     contains(rule.log_types, &args.log_type)
         && contains(rule.tags, &args.tag)
         && args.mitre.as_deref().is_none_or(attack)
-        && args.severity.is_none_or(|s| crate::scan::severity_rank(rule.severity) == s as u8)
+        && args.severity.is_none_or(|s| rule.severity == s.severity())
 }
 
 pub fn list(args: &ListArgs) -> anyhow::Result<()> {

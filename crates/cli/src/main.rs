@@ -8,6 +8,7 @@ mod args;
 mod bad_input;
 mod catalog;
 mod documents;
+mod emit;
 mod explain;
 mod inputs;
 mod lines;

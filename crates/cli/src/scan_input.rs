@@ -21,7 +21,7 @@ pub const MAX_LINE_BYTES: usize = 16 << 20;
 /// What scanning one input produced.
 #[derive(Debug)]
 pub struct InputScan {
-    /// Holds the input's matches, with the input as its only file.
+    /// The engine the input was scanned with, holding its matches.
     pub engine: Engine,
     pub bad: BadInput,
     pub lines: u64,
@@ -48,10 +48,10 @@ static UNRECOGNISED: LazyLock<String> = LazyLock::new(|| {
 /// How many lines pass between progress updates.
 const PROGRESS_EVERY: u64 = 4096;
 
-/// Scans `input` with a fresh engine made by `new_engine`.
-pub fn scan(input: &Input, new_engine: &dyn Fn() -> Engine, progress: &Progress) -> InputScan {
+/// Scans `input` with `engine`, as its next file.
+pub fn scan(input: &Input, engine: Engine, progress: &Progress) -> InputScan {
     let name = input.name();
-    let mut scan = InputScan { engine: new_engine(), bad: BadInput::default(), lines: 0, bytes: 0 };
+    let mut scan = InputScan { engine, bad: BadInput::default(), lines: 0, bytes: 0 };
     let mut reader = match input.open(progress) {
         Ok(reader) => reader,
         Err(e) => {
@@ -70,9 +70,9 @@ pub fn scan(input: &Input, new_engine: &dyn Fn() -> Engine, progress: &Progress)
 
 /// Scans the lines in `range` (whole lines) of a plain file, as a part of a larger scan; line
 /// numbers count from the part's start (see [`Engine::merge_part`]).
-pub fn scan_part(path: &Path, range: Range<u64>, new_engine: &dyn Fn() -> Engine, progress: &Progress) -> InputScan {
+pub fn scan_part(path: &Path, range: Range<u64>, engine: Engine, progress: &Progress) -> InputScan {
     let name = path.display().to_string();
-    let mut scan = InputScan { engine: new_engine(), bad: BadInput::default(), lines: 0, bytes: 0 };
+    let mut scan = InputScan { engine, bad: BadInput::default(), lines: 0, bytes: 0 };
     let file = scan.engine.add_file(name.clone());
     let opened = File::open(path).and_then(|mut f| f.seek(SeekFrom::Start(range.start)).map(|_| f));
     match opened {

@@ -16,7 +16,9 @@ pub struct Summary<'a> {
     pub matches: u64,
     /// Matches of rules with `CreateAlert: false`.
     pub signals: u64,
-    pub alerts: usize,
+    /// Matches later than `--max-disorder` allows.
+    pub late: u64,
+    pub alerts: u64,
     pub bad: &'a BadInput,
     pub seconds: f64,
     pub bytes: u64,
@@ -48,7 +50,7 @@ impl fmt::Display for Summary<'_> {
         let bad = |problem| self.bad.count(problem);
         write!(
             f,
-            "{} ({}), {}, {}{}, {}: {}, {}, {}. Problems: {} malformed, {} not UTF-8, {} too long, {}, {}, {}, {}. {:.2}s, {events_per_s:.0} events/s, {mb_per_s:.1} MB/s",
+            "{} ({}), {}, {}{}, {}: {}{}, {}, {}. Problems: {} malformed, {} not UTF-8, {} too long, {}, {}, {}, {}. {:.2}s, {events_per_s:.0} events/s, {mb_per_s:.1} MB/s",
             count(self.inputs as u64, "input", "inputs"),
             size(self.bytes),
             count(self.lines, "line", "lines"),
@@ -60,8 +62,9 @@ impl fmt::Display for Summary<'_> {
             },
             count(self.rules as u64, "rule", "rules"),
             count(self.matches, "match", "matches"),
+            if self.late > 0 { format!(" ({} later than --max-disorder allows)", self.late) } else { String::new() },
             count(self.signals, "signal", "signals"),
-            count(self.alerts as u64, "alert", "alerts"),
+            count(self.alerts, "alert", "alerts"),
             bad(Problem::MalformedJson),
             bad(Problem::NotUtf8),
             bad(Problem::TooLong),

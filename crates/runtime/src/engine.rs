@@ -12,6 +12,8 @@ use crate::alert::{Alert, Match, build_alerts};
 use crate::event::{Event, EventError};
 use crate::render;
 use crate::rule::{LogType, Rule, RuleSet};
+use crate::signal::Signal;
+use crate::stream::{Sink, Stream};
 use crate::time;
 
 /// Counters of a scan.
@@ -30,6 +32,20 @@ pub struct Stats {
     pub by_log_type: BTreeMap<&'static str, u64>,
     /// Events outside the time range set by [`Engine::set_time_range`], not run through rules.
     pub out_of_range: u64,
+    /// Matches that reached a streaming engine later than its disorder allows (see
+    /// [`Engine::stream`]).
+    pub late: u64,
+}
+
+/// What a scan produced.
+#[derive(Debug)]
+pub struct Finished {
+    /// The alerts, in vigil's output order; empty for a streaming engine, which wrote them.
+    pub alerts: Vec<Alert>,
+    /// Labelled signal events as JSON lines, in input order, when kept (see
+    /// [`Engine::keep_signals`]); a streaming engine wrote them.
+    pub signals: Vec<String>,
+    pub stats: Stats,
 }
 
 /// What was wrong, but not fatal, with a line that was scanned.
@@ -63,6 +79,10 @@ pub struct Engine {
     files: Vec<String>,
     last_time: Vec<Option<Timestamp>>,
     matches: Vec<Match>,
+    /// `Some` when signals are kept.
+    signals: Option<Vec<Signal>>,
+    /// `Some` when alerts are streamed rather than built at the end.
+    stream: Option<Stream>,
     stats: Stats,
     time_range: (Option<Timestamp>, Option<Timestamp>),
 }
@@ -109,6 +129,8 @@ impl Engine {
             files: Vec::new(),
             last_time: Vec::new(),
             matches: Vec::new(),
+            signals: None,
+            stream: None,
             stats: Stats::default(),
             time_range: (None, None),
         })
@@ -143,6 +165,22 @@ impl Engine {
         self.time_range = (since, until);
     }
 
+    /// Keeps the events that signal rules (`CreateAlert: false`) match, labelled, for
+    /// [`Finished::signals`] or a stream's sink.
+    pub fn keep_signals(&mut self) {
+        self.signals.get_or_insert_with(Vec::new);
+    }
+
+    /// Streams alerts and signals to `sink` as the scan goes, for input whose event times are
+    /// in order up to `max_disorder` (a match may be up to that much older than the newest event
+    /// before it). Under that bound the alerts are exactly those of [`Engine::finish`] on the
+    /// same input; a later match is counted in [`Stats::late`] and joins its open window. The
+    /// engine keeps only open windows and the matches younger than the disorder, so it suits
+    /// endless input; it scans one stream, so it is not merged with other engines.
+    pub fn stream(&mut self, max_disorder: jiff::SignedDuration, sink: Box<dyn Sink>) {
+        self.stream = Some(Stream::new(self.rule_set.rules, max_disorder, sink));
+    }
+
     /// Parses one line of `file` and runs the rules on it.
     pub fn line(&mut self, file: usize, line: u64, text: &str) -> Result<LineNotes, EventError> {
         let event = Event::parse(&self.rule_set.schema, text)?;
@@ -162,7 +200,8 @@ impl Engine {
         let log_type = self.routes[route].log_type;
         *self.stats.by_log_type.entry(log_type.name).or_default() += 1;
         let time_value = event.get(&log_type.time);
-        let time = if let Some(t) = time_value.and_then(time::parse) {
+        let own_time = time_value.and_then(time::parse);
+        let time = if let Some(t) = own_time {
             self.last_time[file] = Some(t);
             Some(t)
         } else {
@@ -181,7 +220,8 @@ impl Engine {
                 return Ok(notes);
             }
         }
-        for &index in &self.routes[route].active {
+        for position in 0..self.routes[route].active.len() {
+            let index = self.routes[route].active[position];
             let rule = &self.rule_set.rules[index];
             if !(rule.matcher)(&event) {
                 continue;
@@ -190,10 +230,15 @@ impl Engine {
             *self.stats.by_rule.entry(rule.id).or_default() += 1;
             if !rule.create_alert {
                 self.stats.signals += 1;
+                if self.signals.is_some() {
+                    let severity = render::severity(rule, &event);
+                    let event = text.to_string();
+                    self.signal(Signal { rule: index, log_type: log_type.name, severity, time, file, line, event });
+                }
                 continue;
             }
             let title = render::title(rule, &event);
-            self.matches.push(Match {
+            self.record(Match {
                 rule: index,
                 log_type: log_type.name,
                 dedup: render::dedup(rule, &event, &title),
@@ -211,7 +256,25 @@ impl Engine {
                     .collect(),
             });
         }
+        if let (Some(stream), Some(time)) = (&mut self.stream, own_time) {
+            stream.advance(time, &self.files);
+        }
         Ok(notes)
+    }
+
+    fn record(&mut self, m: Match) {
+        match &mut self.stream {
+            Some(stream) => self.stats.late += u64::from(stream.push(m, &self.files)),
+            None => self.matches.push(m),
+        }
+    }
+
+    fn signal(&mut self, signal: Signal) {
+        let Some(signals) = &mut self.signals else { return };
+        match &mut self.stream {
+            Some(stream) => stream.sink.signal(signal.to_json(self.rule_set.rules, &self.files)),
+            None => signals.push(signal),
+        }
     }
 
     /// Takes in what another engine over the same rules scanned: its files are added after
@@ -221,6 +284,9 @@ impl Engine {
         self.files.extend(other.files);
         self.last_time.extend(other.last_time);
         self.matches.extend(other.matches.into_iter().map(|m| Match { file: m.file + offset, ..m }));
+        if let (Some(signals), Some(other)) = (&mut self.signals, other.signals) {
+            signals.extend(other.into_iter().map(|s| Signal { file: s.file + offset, ..s }));
+        }
         self.add_stats(other.stats);
     }
 
@@ -236,6 +302,14 @@ impl Engine {
             time: m.time.or(carried),
             ..m
         }));
+        if let (Some(signals), Some(other)) = (&mut self.signals, other.signals) {
+            signals.extend(other.into_iter().map(|s| Signal {
+                file,
+                line: s.line + lines_before,
+                time: s.time.or(carried),
+                ..s
+            }));
+        }
         if let Some(last) = other.last_time[0] {
             self.last_time[file] = Some(last);
         }
@@ -249,6 +323,7 @@ impl Engine {
         self.stats.time_fallbacks += other.time_fallbacks;
         self.stats.out_of_range += other.out_of_range;
         self.stats.unrecognised += other.unrecognised;
+        self.stats.late += other.late;
         for (log_type, count) in other.by_log_type {
             *self.stats.by_log_type.entry(log_type).or_default() += count;
         }
@@ -257,9 +332,19 @@ impl Engine {
         }
     }
 
-    /// The alerts of everything scanned, in deterministic order.
-    pub fn finish(self) -> (Vec<Alert>, Stats) {
-        (build_alerts(self.rule_set.rules, &self.files, self.matches), self.stats)
+    /// The alerts and signals of everything scanned, in deterministic order; a streaming engine
+    /// writes what remains to its sink.
+    pub fn finish(self) -> Finished {
+        let rules = self.rule_set.rules;
+        let signals = self.signals.unwrap_or_default().iter().map(|s| s.to_json(rules, &self.files)).collect();
+        let alerts = match self.stream {
+            Some(stream) => {
+                stream.finish(&self.files);
+                Vec::new()
+            }
+            None => build_alerts(rules, &self.files, self.matches),
+        };
+        Finished { alerts, signals, stats: self.stats }
     }
 }
 

@@ -10,14 +10,18 @@ pub mod ops;
 pub mod output;
 pub mod render;
 pub mod rule;
+pub mod signal;
+mod stream;
 pub mod testing;
 pub mod time;
 pub mod value;
+pub mod windows;
 
 pub use alert::Alert;
-pub use engine::{Engine, LineNotes, Stats};
+pub use engine::{Engine, Finished, LineNotes, Stats};
 pub use event::{Event, Path, Schema, Seg};
 pub use rule::{DynamicSeverity, Field, LogType, Part, Report, Rule, RuleSet, Severity, TestCase};
+pub use stream::Sink;
 pub use value::{Number, Value};
 
 /// Re-exported for generated code, which compiles `matches` and `glob` patterns once per process.

@@ -9,35 +9,62 @@ use std::io::{self, Write};
 use crate::alert::Alert;
 
 pub use ocsf::detection_finding;
-pub use table::write_table;
+pub use table::Table;
 
 /// How alerts are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Format {
     /// One alert per line in vigil's schema (`docs/alerts.md`).
     Jsonl,
     /// One OCSF Detection Finding (class 2004) per line.
     Ocsf,
-    /// An aligned table; `color` adds severity colours.
-    Table { color: bool },
+    /// An aligned table, with a header line first.
+    Table(Table),
 }
 
-/// Writes every alert in `format`.
-pub fn write_alerts(out: &mut dyn Write, alerts: &[Alert], format: Format) -> io::Result<()> {
-    match format {
-        Format::Jsonl => {
-            for alert in alerts {
-                serde_json::to_writer(&mut *out, alert)?;
-                out.write_all(b"\n")?;
-            }
-        }
-        Format::Ocsf => {
-            for alert in alerts {
-                serde_json::to_writer(&mut *out, &detection_finding(alert))?;
-                out.write_all(b"\n")?;
-            }
-        }
-        Format::Table { color } => write_table(out, alerts, color)?,
+/// Writes alerts in a format, as they come: all at once or a few at a time.
+#[derive(Debug)]
+pub struct AlertWriter<W: Write> {
+    out: W,
+    format: Format,
+    started: bool,
+}
+
+impl<W: Write> AlertWriter<W> {
+    pub fn new(out: W, format: Format) -> AlertWriter<W> {
+        AlertWriter { out, format, started: false }
     }
-    Ok(())
+
+    /// Writes `alerts` (and the table's header, before the first).
+    pub fn write(&mut self, alerts: &[Alert]) -> io::Result<()> {
+        self.start()?;
+        for alert in alerts {
+            match &self.format {
+                Format::Jsonl => serde_json::to_writer(&mut self.out, alert)?,
+                Format::Ocsf => serde_json::to_writer(&mut self.out, &detection_finding(alert))?,
+                Format::Table(table) => {
+                    table.write_row(&mut self.out, alert)?;
+                    continue;
+                }
+            }
+            self.out.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+
+    /// Writes the table's header if no alert came, and flushes.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.start()?;
+        self.out.flush()
+    }
+
+    fn start(&mut self) -> io::Result<()> {
+        if !self.started {
+            self.started = true;
+            if let Format::Table(table) = &self.format {
+                table.write_header(&mut self.out)?;
+            }
+        }
+        Ok(())
+    }
 }

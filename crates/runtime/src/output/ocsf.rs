@@ -22,7 +22,9 @@ fn severity_id(severity: Severity) -> u8 {
     }
 }
 
-/// The alert as one Detection Finding. Times are epoch milliseconds; `time` is the first event's.
+/// The alert as one Detection Finding. Times are epoch milliseconds; `time` is the first event's,
+/// or 0 when no event of the window had a time (OCSF requires `time`; 0 keeps output
+/// deterministic, where the scan's own time would not).
 pub fn detection_finding(alert: &Alert) -> Value {
     let millis = |t: jiff::Timestamp| t.as_millisecond();
     let (start, end) = alert.span.map_or((None, None), |(s, e)| (Some(millis(s)), Some(millis(e))));
@@ -48,7 +50,7 @@ pub fn detection_finding(alert: &Alert) -> Value {
         "severity": format!("{:?}", alert.severity),
         "status_id": 1,
         "status": "New",
-        "time": start,
+        "time": start.unwrap_or(0),
         "start_time": start,
         "end_time": end,
         "count": alert.event_count,
