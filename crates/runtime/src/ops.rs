@@ -68,14 +68,14 @@ pub fn contains(value: Option<&Value>, lit: &Lit) -> bool {
     }
 }
 
-/// `starts_with`: a string value starts with `prefix`; false for anything else.
+/// `starts_with`: a string value, or any string element of a list value, starts with `prefix`.
 pub fn starts_with(value: Option<&Value>, prefix: &str) -> bool {
-    value.and_then(Value::as_str).is_some_and(|s| s.starts_with(prefix))
+    any_scalar(value, |v| v.as_str().is_some_and(|s| s.starts_with(prefix)))
 }
 
-/// `ends_with`: a string value ends with `suffix`; false for anything else.
+/// `ends_with`: a string value, or any string element of a list value, ends with `suffix`.
 pub fn ends_with(value: Option<&Value>, suffix: &str) -> bool {
-    value.and_then(Value::as_str).is_some_and(|s| s.ends_with(suffix))
+    any_scalar(value, |v| v.as_str().is_some_and(|s| s.ends_with(suffix)))
 }
 
 /// Lower-cases for the case-insensitive operators, as Python's `str.lower()` (which Panther's
@@ -98,14 +98,15 @@ pub fn icontains(value: Option<&Value>, lowered: &str) -> bool {
     }
 }
 
-/// `istarts_with`: a string starting with `lowered`, ignoring case.
+/// `istarts_with`: a string (or any string element of a list) starting with `lowered`, ignoring
+/// case.
 pub fn istarts_with(value: Option<&Value>, lowered: &str) -> bool {
-    value.and_then(Value::as_str).is_some_and(|s| lower(s).starts_with(lowered))
+    any_scalar(value, |v| v.as_str().is_some_and(|s| lower(s).starts_with(lowered)))
 }
 
-/// `iends_with`: a string ending with `lowered`, ignoring case.
+/// `iends_with`: a string (or any string element of a list) ending with `lowered`, ignoring case.
 pub fn iends_with(value: Option<&Value>, lowered: &str) -> bool {
-    value.and_then(Value::as_str).is_some_and(|s| lower(s).ends_with(lowered))
+    any_scalar(value, |v| v.as_str().is_some_and(|s| lower(s).ends_with(lowered)))
 }
 
 /// `iin`: `in` ignoring case, with `member` testing the lower-cased string.
@@ -118,14 +119,16 @@ pub fn iin_list(value: Option<&Value>, lowered: &[String]) -> bool {
     any_scalar(value, |v| v.as_str().is_some_and(|s| lowered.iter().any(|l| *l == lower(s))))
 }
 
-/// `matches`: the regular expression matches somewhere in a string value.
+/// `matches`: the regular expression matches somewhere in a string value, or in any string
+/// element of a list value (`argv matches "/dev/tcp/"`).
 pub fn matches(value: Option<&Value>, regex: &Regex) -> bool {
-    value.and_then(Value::as_str).is_some_and(|s| regex.is_match(s))
+    any_scalar(value, |v| v.as_str().is_some_and(|s| regex.is_match(s)))
 }
 
-/// `glob`: a string value matches the shell pattern, compiled to an anchored regex.
+/// `glob`: a string value, or any string element of a list value, matches the shell pattern,
+/// compiled to an anchored regex.
 pub fn glob(value: Option<&Value>, pattern: &Regex) -> bool {
-    value.and_then(Value::as_str).is_some_and(|s| pattern.is_match(s))
+    any_scalar(value, |v| v.as_str().is_some_and(|s| pattern.is_match(s)))
 }
 
 /// `gt`, `ge`, `lt`, `le`: a number compared with `operand`; false for anything else.
@@ -354,9 +357,11 @@ mod tests {
     }
 
     #[test]
-    fn prefixes_and_suffixes_only_apply_to_strings() {
+    fn prefixes_and_suffixes_apply_to_strings_and_each_string_of_a_list() {
         assert!(starts_with(Some(&v("\"/tmp/x\"")), "/tmp/"));
-        assert!(!starts_with(Some(&v("[\"/tmp/x\"]")), "/tmp/"));
+        assert!(starts_with(Some(&v("[1, \"/tmp/x\"]")), "/tmp/"));
+        assert!(!starts_with(Some(&v("[\"/var/x\", 5]")), "/tmp/"));
+        assert!(!starts_with(Some(&v("{\"a\": \"/tmp/x\"}")), "/tmp/"));
         assert!(ends_with(Some(&v("\"run.sh\"")), ".sh"));
         assert!(!ends_with(None, ".sh"));
     }
@@ -395,7 +400,8 @@ mod tests {
     fn regexes_search_and_globs_match_whole_strings() {
         let re = Regex::new("n(c|cat)$").unwrap();
         assert!(matches(Some(&v("\"/bin/ncat\"")), &re));
-        assert!(!matches(Some(&v("[\"nc\"]")), &re));
+        assert!(matches(Some(&v("[\"-e\", \"nc\"]")), &re));
+        assert!(!matches(Some(&v("[\"netcat\", 1]")), &re));
         let pattern = Regex::new(r"(?s)^/tmp/.*\.sh$").unwrap();
         assert!(glob(Some(&v("\"/tmp/a/b.sh\"")), &pattern));
         assert!(!glob(Some(&v("\"/var/tmp/b.sh\"")), &pattern));
