@@ -78,6 +78,11 @@ pub struct ListArgs {
 pub struct ShowArgs {
     /// The rule's id, e.g. `Teleport.NetworkScanning` (any case).
     pub rule_id: String,
+
+    /// Print the rule's catalog page (Markdown: ATT&CK table, rule body, condition, exclusions,
+    /// indicators, output fields, tests), as `cargo xtask gen` writes it to `docs/rules/`.
+    #[arg(long)]
+    pub catalog: bool,
 }
 
 #[derive(Debug, clap::Args)]

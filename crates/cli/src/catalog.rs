@@ -84,6 +84,10 @@ pub fn show(args: &ShowArgs) -> anyhow::Result<()> {
         anyhow::bail!("no rule `{}`; rules: {}", args.rule_id, ids.join(", "));
     };
     let mut out = io::stdout().lock();
+    if args.catalog {
+        out.write_all(rule.catalog.as_bytes())?;
+        return Ok(());
+    }
     writeln!(out, "{}  ({})", rule.display_name.unwrap_or(rule.id), rule.id)?;
     writeln!(out, "file:        {}", rule.file)?;
     writeln!(

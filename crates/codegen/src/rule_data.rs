@@ -2,15 +2,15 @@
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
-use vigil_model::ir::Expr;
 use vigil_model::path::KeyPath;
 use vigil_model::template::{Part, Template};
 use vigil_model::{Rule, Severity, TestCase};
 
 use crate::schema::Slots;
 
-/// `severity_matchers` name the matchers of the rule's `DynamicSeverities`, in order.
-pub fn rule(rule: &Rule, matcher: &Ident, severity_matchers: &[Ident], slots: &Slots) -> TokenStream {
+/// `severity_matchers` name the matchers of the rule's `DynamicSeverities`, in order; `catalog` is
+/// its catalog page.
+pub fn rule(rule: &Rule, matcher: &Ident, severity_matchers: &[Ident], slots: &Slots, catalog: &str) -> TokenStream {
     let Rule { id, file, enabled, severity, dedup_period_minutes, threshold, create_alert, tags, log_types, .. } = rule;
     let display_name = option_str(rule.display_name.as_deref());
     let description = option_str(rule.description.as_deref());
@@ -36,7 +36,7 @@ pub fn rule(rule: &Rule, matcher: &Ident, severity_matchers: &[Ident], slots: &S
     let output_fields = fields(&rule.output_fields);
     let alert_context = rule.alert_context.iter().map(|(name, path)| named_field(name, path, slots));
     let tests = rule.tests.iter().map(test_case);
-    let condition = condition_lines(&rule.condition);
+    let condition = vigil_model::catalog::condition_lines(&rule.condition).join("\n");
     let dynamic_severities = rule.dynamic_severities.iter().zip(severity_matchers).map(|((severity, _), matcher)| {
         let severity = severity_tokens(*severity);
         quote!(::vigil_runtime::DynamicSeverity { severity: #severity, matcher: matchers::#matcher })
@@ -66,6 +66,7 @@ pub fn rule(rule: &Rule, matcher: &Ident, severity_matchers: &[Ident], slots: &S
             matcher: matchers::#matcher,
             dynamic_severities: &[#(#dynamic_severities),*],
             tests: &[#(#tests),*],
+            catalog: #catalog,
         }
     }
 }
@@ -126,14 +127,5 @@ fn test_case(case: &TestCase) -> TokenStream {
             expected_severity: #expected_severity,
             expected_alert_context: #expected_alert_context,
         }
-    }
-}
-
-/// The condition in the condition language, one top-level AND item per line: each line is a
-/// `Condition:` list item, so the text reads back as the same rule.
-fn condition_lines(condition: &Expr) -> String {
-    match condition {
-        Expr::And(items) if !items.is_empty() => items.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"),
-        other => other.to_string(),
     }
 }

@@ -4,12 +4,14 @@
 //! Nothing here generates code; this crate is plain data and checks, usable from the proc-macro,
 //! the xtask and the CLI alike.
 
+pub mod catalog;
 pub mod condition;
 pub mod conformance;
 mod diagnostic;
 pub mod ir;
 mod load;
 pub mod log_types;
+pub mod mitre;
 pub mod path;
 mod rule;
 pub mod sdl;

@@ -107,6 +107,7 @@ pub(crate) mod tests {
             matcher: |_| true,
             dynamic_severities: &[],
             tests: &[],
+            catalog: "",
         }
     }
 

@@ -93,6 +93,8 @@ pub struct Rule {
     /// Checked in order; the first that holds sets an alert's severity instead of `severity`.
     pub dynamic_severities: &'static [DynamicSeverity],
     pub tests: &'static [TestCase],
+    /// The rule's catalog page in Markdown (what `cargo xtask gen` writes to `docs/rules/`).
+    pub catalog: &'static str,
 }
 
 /// A log type the rule set reads, and where its events keep their time.
