@@ -958,3 +958,19 @@ fn the_alert_examples_in_the_docs_are_real_output() {
     assert_eq!(serde_json::from_str::<Value>(block("json", 1)).unwrap(), first(scan("ocsf")));
     assert_eq!(block("text", 0), scan("table"));
 }
+
+#[test]
+fn vigil_list_shows_every_teleport_rule_in_aligned_columns() {
+    let output = vigil(&["list", "--log-type", "Gravitational.TeleportAudit"], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len() - 1, vigil_rules::RULE_SET.rules.len());
+    let column = lines[0].find("SEVERITY").unwrap();
+    for line in &lines[1..] {
+        let severity = &line[column..].split_whitespace().next().unwrap();
+        assert!(["Info", "Low", "Medium", "High", "Critical"].contains(severity), "{line}");
+        assert!(line[..column].ends_with("  "), "{line}");
+    }
+    assert!(text.contains("Teleport.SSOLoginFromNonCompanyDomain  Medium"), "{text}");
+}

@@ -50,11 +50,14 @@ pub fn list(args: &ListArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    writeln!(out, "{:<32}  {:<8}  {:<7}  {:<28}  NAME", "RULE", "SEVERITY", "ENABLED", "LOG TYPES")?;
+    let width = |cells: &mut dyn Iterator<Item = usize>, header: &str| cells.max().unwrap_or(0).max(header.len());
+    let id_width = width(&mut rules.iter().map(|r| r.id.chars().count()), "RULE");
+    let types_width = width(&mut rules.iter().map(|r| r.log_types.join(",").chars().count()), "LOG TYPES");
+    writeln!(out, "{:<id_width$}  {:<8}  {:<7}  {:<types_width$}  NAME", "RULE", "SEVERITY", "ENABLED", "LOG TYPES")?;
     for rule in rules {
         writeln!(
             out,
-            "{:<32}  {:<8}  {:<7}  {:<28}  {}",
+            "{:<id_width$}  {:<8}  {:<7}  {:<types_width$}  {}",
             rule.id,
             format!("{:?}", rule.severity),
             if rule.enabled { "yes" } else { "no" },
