@@ -130,3 +130,12 @@ fn the_same_seed_gives_the_same_bytes() {
 /// Attacks and `sudo` signals in the 40,000 events of seed 7 at rate 0.02.
 const PINNED_ATTACKS: u64 = 800;
 const PINNED_SIGNALS: u64 = 1430;
+
+#[test]
+fn generating_at_the_end_of_time_stops_the_clock_instead_of_failing() {
+    let start = "9999-12-30T21:59:00Z".parse().unwrap(); // jiff's last minute
+    let mut out = Vec::new();
+    let manifest = generate(&Config { events: 2_000, seed: 1, attack_rate: 0.01, start }, &mut out).unwrap();
+    assert_eq!(manifest.events, 2_000);
+    assert_eq!(String::from_utf8(out).unwrap().lines().count(), 2_000);
+}

@@ -469,6 +469,44 @@ fn a_stream_writes_an_alert_while_its_input_is_still_open() {
 }
 
 #[test]
+fn a_stream_ends_quietly_when_its_reader_goes_away() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(["scan", "-q", "--max-disorder", "0s", "-"])
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("vigil runs");
+    drop(child.stdout.take());
+    let mut input = child.stdin.take().unwrap();
+    // An endless input: alerts keep coming until vigil notices that no one reads them.
+    let writer = std::thread::spawn(move || {
+        for minute in 0..100_000u32 {
+            let time = format!("2024-01-{:02}T{:02}:{:02}:00Z", 1 + minute / 1440 % 28, minute / 60 % 24, minute % 60);
+            if writeln!(input, "{}", nmap_event(&time, &format!("u{minute}"))).is_err() {
+                return true;
+            }
+        }
+        false
+    });
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(writer.join().unwrap(), "vigil read the whole input instead of ending");
+}
+
+#[test]
+fn signals_and_alerts_cannot_share_a_file() {
+    let dir = scratch("same-output");
+    let file = dir.join("out.jsonl");
+    let path = file.to_str().unwrap();
+    let output = vigil(&["scan", "-o", path, "--signals", path, "data/teleport/samples.jsonl"], None);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("is also --output; give them different files"), "{}", stderr(&output));
+}
+
+#[test]
 fn a_late_match_in_a_stream_is_counted_in_the_summary() {
     let lines = [
         nmap_event("2024-01-01T10:00:00Z", "alice"),
@@ -886,7 +924,8 @@ fn a_large_file_split_across_threads_gives_the_same_output_as_one_thread() {
     // About 80 MiB: over the size at which a plain file is split into parts.
     while body.len() < 80 << 20 {
         let minute = i / 50 % 1440;
-        let time = if i.is_multiple_of(997) {
+        // Lines 100,000 to 140,000 (around the middle, where the file is cut) have no time.
+        let time = if i.is_multiple_of(997) || (100_000..140_000).contains(&i) {
             "not a time".to_string()
         } else {
             format!("2024-01-01T{:02}:{:02}:00Z", minute / 60, minute % 60)
@@ -908,7 +947,14 @@ fn a_large_file_split_across_threads_gives_the_same_output_as_one_thread() {
     let file = path.to_str().unwrap();
     let one = vigil(&["scan", "--threads", "1", "--verbose", file], None);
     let four = vigil(&["scan", "--threads", "4", "--verbose", file], None);
+    // Untimed lines take the time before them, also across the cut, also with --since.
+    let since = |threads| vigil(&["scan", "--threads", threads, "--since", "2024-01-01T00:00:00Z", file], None);
+    let (one_since, four_since) = (since("1"), since("4"));
     std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(String::from_utf8_lossy(&four_since.stdout), String::from_utf8_lossy(&one_since.stdout));
+    assert_eq!(summary_without_timing(&one_since), summary_without_timing(&four_since));
+    // Only line 1, untimed with nothing before it, is out of range.
+    assert!(stderr(&four_since).contains("events (1 outside --since/--until)"), "{}", stderr(&four_since));
     assert!(alerts(&one).len() > 10, "{}", stderr(&one));
     assert!(one.stdout == four.stdout, "alerts differ between 1 and 4 threads");
     let problems = |output: &Output| {

@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
-use pulldown_cmark::{Options, Parser, html};
-use vigil_model::catalog::{self, tactic_label, technique_label};
+use pulldown_cmark::{Event, Options, Parser, Tag, html};
+use vigil_model::catalog::{self, MARKDOWN_HEADER, tactic_label, technique_label};
 use vigil_model::{Severity, mitre};
 
 use crate::catalog::Entry;
@@ -91,9 +91,37 @@ fn document(title: &str, stylesheet: &str, body: &str) -> String {
     )
 }
 
+/// Whether a link target is safe to follow from a catalog page: web addresses, anchors and
+/// relative paths, not `javascript:` or other schemes.
+fn safe_link(target: &str) -> bool {
+    let target = target.trim();
+    target.starts_with("https://")
+        || target.starts_with("http://")
+        || !target.split(['/', '?', '#']).next().unwrap_or("").contains(':')
+}
+
+/// The Markdown page as HTML. A rule's text is data, not markup: raw HTML in it is shown as text
+/// and links with other schemes lose their target.
+fn page_html(markdown: &str) -> String {
+    let markdown = markdown.strip_prefix(MARKDOWN_HEADER).unwrap_or(markdown);
+    let events = Parser::new_ext(markdown, Options::ENABLE_TABLES).map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) if !safe_link(&dest_url) => {
+            Event::Start(Tag::Link { link_type, dest_url: "#".into(), title, id })
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) if !safe_link(&dest_url) => {
+            Event::Start(Tag::Image { link_type, dest_url: "#".into(), title, id })
+        }
+        other => other,
+    });
+    let mut html = String::new();
+    html::push_html(&mut html, events);
+    html
+}
+
 fn rule_page(entry: &Entry) -> String {
     let mut body = String::from("<nav><a href=\"../../index.html\">← All rules</a></nav>\n<main>\n");
-    html::push_html(&mut body, Parser::new_ext(&entry.page, Options::ENABLE_TABLES));
+    body.push_str(&page_html(&entry.page));
     body.push_str("</main>\n");
     let name = entry.rule.display_name.as_deref().unwrap_or(&entry.rule.id);
     document(&format!("{name} · vigil rules"), "../../style.css", &body)

@@ -87,6 +87,11 @@ impl Emitter {
         self.error.take().map_or(Ok(()), Err)
     }
 
+    /// Whether a reader closed its end (`| head`): nothing more can be written.
+    fn reader_gone(&self) -> bool {
+        self.error.as_ref().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    }
+
     fn keep(&mut self, result: io::Result<()>) {
         if let Err(e) = result {
             self.error.get_or_insert(e);
@@ -104,12 +109,24 @@ impl Shared {
     }
 }
 
+impl Shared {
+    /// A stream whose reader is gone has nothing left to do: it ends quietly, as `vigil scan |
+    /// head` does after a whole scan, instead of reading an endless input to no one.
+    fn end_if_reader_gone(&self) {
+        if self.lock().reader_gone() {
+            std::process::exit(0);
+        }
+    }
+}
+
 impl Sink for Shared {
     fn alerts(&mut self, alerts: Vec<Alert>) {
         self.lock().alerts(alerts);
+        self.end_if_reader_gone();
     }
 
     fn signal(&mut self, json: String) {
         self.lock().signal(&json);
+        self.end_if_reader_gone();
     }
 }

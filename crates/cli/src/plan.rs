@@ -2,7 +2,7 @@
 //! cut at line boundaries so that one big file also keeps every core busy.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::ops::Range;
 use std::path::Path;
 
@@ -67,12 +67,23 @@ fn parts(path: &Path, threads: usize) -> std::io::Result<Vec<Range<u64>>> {
 }
 
 /// The offset just after the first newline at or after `from - 1`: the start of the line that
-/// `from` is in, or of the next one.
+/// `from` is in, or of the next one; the file's size when no newline follows. However long the
+/// line, the search goes on (a part never starts inside a line) and keeps nothing of it.
 fn next_line_start(file: &mut BufReader<File>, from: u64) -> std::io::Result<u64> {
     file.seek(SeekFrom::Start(from - 1))?;
-    let mut skipped = Vec::new();
-    file.by_ref().take(64 << 20).read_until(b'\n', &mut skipped)?;
-    Ok(from - 1 + skipped.len() as u64)
+    let mut offset = from - 1;
+    loop {
+        let buffer = file.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok(offset);
+        }
+        if let Some(i) = memchr::memchr(b'\n', buffer) {
+            return Ok(offset + i as u64 + 1);
+        }
+        let read = buffer.len();
+        file.consume(read);
+        offset += read as u64;
+    }
 }
 
 #[cfg(test)]
@@ -104,5 +115,30 @@ mod tests {
         assert_eq!(ranges[1].start % line.len() as u64, 0, "parts start at a line");
         assert!(matches!(work.last(), Some(Work::Whole(1))));
         assert_eq!(plan(&inputs[..1], 1).len(), 1, "one thread: no parts");
+    }
+
+    #[test]
+    fn a_part_never_starts_inside_a_line_however_long() {
+        let dir = std::env::temp_dir().join(format!("vigil-plan-long-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let short = format!("{{\"pad\": \"{}\"}}\n", "x".repeat(99));
+        let mut text = short.repeat(10_000);
+        text.push_str(&format!("{{\"long\": \"{}\"}}\n", "y".repeat(130 << 20)));
+        text.push_str(&short.repeat(50_000));
+        let path = dir.join("long.jsonl");
+        std::fs::write(&path, &text).unwrap();
+        let work = plan(&[Input::File(path)], 2);
+        std::fs::remove_dir_all(&dir).unwrap();
+        let starts: Vec<u64> = work
+            .iter()
+            .filter_map(|w| match w {
+                Work::Part { range, .. } => Some(range.start),
+                Work::Whole(_) => None,
+            })
+            .collect();
+        assert!(starts.len() >= 2, "{work:?}");
+        for start in starts.into_iter().filter(|s| *s > 0) {
+            assert_eq!(text.as_bytes()[usize::try_from(start).unwrap() - 1], b'\n', "part at {start}");
+        }
     }
 }

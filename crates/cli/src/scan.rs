@@ -52,6 +52,11 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     }
     let output = open_output(args.output.as_deref(), &inputs)?;
     let to_stdout = matches!(output, Destination::Stdout);
+    if let (Some(alerts), Some(signals)) = (&args.output, &args.signals) {
+        if alerts.as_os_str() != "-" && std::fs::canonicalize(alerts).ok() == std::fs::canonicalize(signals).ok() {
+            anyhow::bail!("--signals {} is also --output; give them different files", signals.display());
+        }
+    }
     let signals = open_signals(args.signals.as_deref(), to_stdout, &inputs)?;
     let rule_ids = vigil_rules::RULE_SET.rules.iter().filter(|rule| selected(rule, args)).map(|rule| rule.id);
     let format = output_format(args.format, to_stdout, rule_ids);
@@ -96,6 +101,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         matches: stats.matches,
         signals: stats.signals,
         late: stats.late,
+        future: stats.future,
         alerts,
         bad: &bad,
         seconds: started.elapsed().as_secs_f64(),
@@ -167,7 +173,11 @@ fn scan_inputs(
         } else {
             let threads =
                 args.threads.map_or_else(|| thread::available_parallelism().map_or(1, usize::from), usize::from);
-            scan_and_merge(inputs, engine, threads, new_engine, &progress)
+            // A part of a file cannot tell whether its first untimed lines are in --since/--until
+            // before it knows the time carried from the part before: files are then read whole.
+            let split_files = args.since.is_none() && args.until.is_none();
+            let work = plan::plan(inputs, if split_files { threads } else { 1 });
+            scan_and_merge(inputs, &work, engine, threads, new_engine, &progress)
         };
         progress.finish();
         scanned
@@ -183,17 +193,18 @@ struct Totals {
     rules: usize,
 }
 
-/// Scans the inputs on up to `threads` threads and merges the results into `engine` in input
-/// order, parts of a file in file order, so that output does not depend on the thread count.
+/// Scans the units of `work` on up to `threads` threads and merges the results into `engine` in
+/// input order, parts of a file in file order, so that output does not depend on the thread
+/// count.
 fn scan_and_merge(
     inputs: &[Input],
+    work: &[Work],
     mut engine: Engine,
     threads: usize,
     new_engine: &(dyn Fn() -> Engine + Sync),
     progress: &Progress,
 ) -> (Totals, Finished) {
-    let work = plan::plan(inputs, threads);
-    let scans = scan_all(inputs, &work, threads, new_engine, progress);
+    let scans = scan_all(inputs, work, threads, new_engine, progress);
     let mut totals = Totals { bad: BadInput::default(), lines: 0, bytes: 0, rules: engine.active_rules() };
     let mut lines_in_file = 0;
     for (unit, mut scan) in work.iter().zip(scans) {
@@ -275,11 +286,12 @@ fn output_format<'a>(format: OutputFormat, to_stdout: bool, rule_ids: impl IntoI
         OutputFormat::Table => {
             let terminal = to_stdout && io::stdout().is_terminal();
             let color = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            // A terminal's own width, else `COLUMNS` if set; a pipe or file gets whole titles.
+            // On stdout: the terminal's own width, else `COLUMNS` if set; a file gets whole titles.
             let columns = terminal
                 .then(|| console::Term::stdout().size_checked().map(|(_, columns)| usize::from(columns)))
                 .flatten()
-                .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok());
+                .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
+                .filter(|columns| to_stdout && *columns > 0);
             Format::Table(Table::new(rule_ids, columns, color))
         }
     }

@@ -18,6 +18,8 @@ pub struct Summary<'a> {
     pub signals: u64,
     /// Matches later than `--max-disorder` allows.
     pub late: u64,
+    /// Events of a stream dated more than a day ahead of the clock.
+    pub future: u64,
     pub alerts: u64,
     pub bad: &'a BadInput,
     pub seconds: f64,
@@ -42,6 +44,22 @@ fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+impl Summary<'_> {
+    /// ` (3 later than --max-disorder allows; 1 event over a day ahead of the clock did not move
+    /// the stream)`, or nothing.
+    fn stream_notes(&self) -> String {
+        let mut notes = Vec::new();
+        if self.late > 0 {
+            notes.push(format!("{} later than --max-disorder allows", self.late));
+        }
+        if self.future > 0 {
+            let events = count(self.future, "event", "events");
+            notes.push(format!("{events} over a day ahead of the clock did not move the stream"));
+        }
+        if notes.is_empty() { String::new() } else { format!(" ({})", notes.join("; ")) }
+    }
+}
+
 impl fmt::Display for Summary<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let rate = |n: f64| if self.seconds > 0.0 { n / self.seconds } else { 0.0 };
@@ -62,7 +80,7 @@ impl fmt::Display for Summary<'_> {
             },
             count(self.rules as u64, "rule", "rules"),
             count(self.matches, "match", "matches"),
-            if self.late > 0 { format!(" ({} later than --max-disorder allows)", self.late) } else { String::new() },
+            self.stream_notes(),
             count(self.signals, "signal", "signals"),
             count(self.alerts, "alert", "alerts"),
             bad(Problem::MalformedJson),

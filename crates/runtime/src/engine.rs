@@ -35,6 +35,9 @@ pub struct Stats {
     /// Matches that reached a streaming engine later than its disorder allows (see
     /// [`Engine::stream`]).
     pub late: u64,
+    /// Events of a streaming engine dated more than a day past the wall clock: they did not move
+    /// the stream on.
+    pub future: u64,
 }
 
 /// What a scan produced.
@@ -257,7 +260,9 @@ impl Engine {
             });
         }
         if let (Some(stream), Some(time)) = (&mut self.stream, own_time) {
-            stream.advance(time, &self.files);
+            if !stream.advance(time, &self.files) {
+                self.stats.future += 1;
+            }
         }
         Ok(notes)
     }
@@ -324,6 +329,7 @@ impl Engine {
         self.stats.out_of_range += other.out_of_range;
         self.stats.unrecognised += other.unrecognised;
         self.stats.late += other.late;
+        self.stats.future += other.future;
         for (log_type, count) in other.by_log_type {
             *self.stats.by_log_type.entry(log_type).or_default() += count;
         }

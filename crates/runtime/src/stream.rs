@@ -54,7 +54,17 @@ pub(crate) struct Stream {
     newest: Option<Timestamp>,
     /// Every match before it has reached the windows; one that arrives before it is late.
     watermark: Option<Timestamp>,
+    /// Event times after this (a day past the wall clock when last looked at) are taken as
+    /// wrong clocks: they do not move the watermark, which would make everything after them late.
+    horizon: Timestamp,
     pub(crate) sink: Box<dyn Sink>,
+}
+
+/// How far past the wall clock an event time may be and still move a stream on.
+const FUTURE_TOLERANCE: SignedDuration = SignedDuration::from_hours(24);
+
+fn horizon() -> Timestamp {
+    Timestamp::now().saturating_add(FUTURE_TOLERANCE).unwrap_or(Timestamp::MAX)
 }
 
 impl std::fmt::Debug for Stream {
@@ -76,6 +86,7 @@ impl Stream {
             windows: Windows::new(rules),
             newest: None,
             watermark: None,
+            horizon: horizon(),
             sink,
         }
     }
@@ -94,15 +105,22 @@ impl Stream {
     }
 
     /// Notes that an event of `time` was read: matches up to the new watermark go to their
-    /// windows, and windows that ended before it close.
-    pub(crate) fn advance(&mut self, time: Timestamp, files: &[String]) {
+    /// windows, and windows that ended before it close. Returns false for a time more than a day
+    /// past the wall clock, which is ignored.
+    pub(crate) fn advance(&mut self, time: Timestamp, files: &[String]) -> bool {
+        if time > self.horizon {
+            self.horizon = horizon();
+            if time > self.horizon {
+                return false;
+            }
+        }
         if self.newest.is_some_and(|newest| newest >= time) {
-            return;
+            return true;
         }
         self.newest = Some(time);
-        let Ok(watermark) = time.checked_sub(self.max_disorder) else { return };
+        let Ok(watermark) = time.checked_sub(self.max_disorder) else { return true };
         if self.watermark.is_some_and(|w| w >= watermark) {
-            return;
+            return true;
         }
         self.watermark = Some(watermark);
         let mut alerts = Vec::new();
@@ -112,6 +130,7 @@ impl Stream {
         }
         alerts.extend(self.windows.close_until(watermark, files));
         self.emit(alerts);
+        true
     }
 
     /// Every waiting match to its window, then every window closed.

@@ -11,11 +11,15 @@ use xxhash_rust::xxh3::xxh3_128;
 use crate::alert::{Alert, MAX_SOURCES, Match, OrderedFields};
 use crate::rule::Rule;
 
-/// The open windows, one per rule and dedup string.
+/// Which window a match belongs to: its rule, dedup string, and whether it has a time (untimed
+/// matches share a window of their own, which a timed match neither joins nor closes).
+type Key = (usize, String, bool);
+
+/// The open windows, one per rule and dedup string (and one for untimed matches).
 #[derive(Debug)]
 pub struct Windows {
     rules: &'static [Rule],
-    open: BTreeMap<(usize, String), Window>,
+    open: BTreeMap<Key, Window>,
     /// Open timed windows by end, to close those a watermark has passed.
     by_end: BTreeSet<(Timestamp, usize, String)>,
 }
@@ -49,13 +53,9 @@ impl Windows {
     /// first) for the windows to be exact; one earlier than its open window's start joins it.
     /// Returns the alert of the window the match closed, if any. `files` names file indices.
     pub fn push(&mut self, m: Match, files: &[String]) -> Option<Alert> {
-        let key = (m.rule, m.dedup.clone());
+        let key = (m.rule, m.dedup.clone(), m.time.is_some());
         if let Some(window) = self.open.get_mut(&key) {
-            let joins = match (window.first.time, m.time) {
-                (None, None) => true,
-                (Some(_), Some(time)) => window.end.is_none_or(|end| time < end),
-                _ => false,
-            };
+            let joins = m.time.is_none_or(|time| window.end.is_none_or(|end| time < end));
             if joins {
                 window.tally.add(&m);
                 return None;
@@ -78,7 +78,7 @@ impl Windows {
             if end > watermark {
                 break;
             }
-            if let Some(alert) = self.remove(&(rule, dedup)).and_then(|w| w.alert(&self.rules[rule], files)) {
+            if let Some(alert) = self.remove(&(rule, dedup, true)).and_then(|w| w.alert(&self.rules[rule], files)) {
                 alerts.push(alert);
             }
         }
@@ -91,13 +91,13 @@ impl Windows {
         self.by_end.clear();
         let mut alerts: Vec<Alert> = std::mem::take(&mut self.open)
             .into_iter()
-            .filter_map(|((rule, _), window)| window.alert(&self.rules[rule], files))
+            .filter_map(|((rule, _, _), window)| window.alert(&self.rules[rule], files))
             .collect();
         sort_alerts(&mut alerts);
         alerts
     }
 
-    fn remove(&mut self, key: &(usize, String)) -> Option<Window> {
+    fn remove(&mut self, key: &Key) -> Option<Window> {
         let window = self.open.remove(key)?;
         if let Some(end) = window.end {
             self.by_end.remove(&(end, key.0, key.1.clone()));

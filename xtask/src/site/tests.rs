@@ -117,3 +117,15 @@ fn the_index_filters_rules_by_text_severity_and_tactic() {
     let (none, count) = rows("?q=nmap&severity=critical");
     assert_eq!((none.len(), count), (0, format!("0 of {total} rules")));
 }
+
+#[test]
+fn a_rule_s_text_is_shown_not_run() {
+    let markdown = "# <img src=x onerror=alert(1)>\n\n<script>alert(2)</script>\n\n[x](javascript:alert(3)) \
+                    [y](JavaScript:alert(4)) [ok](https://goteleport.com/docs/) [rel](../index.html)\n";
+    let html = super::page_html(markdown);
+    assert!(!html.contains("<script") && !html.contains("<img"), "{html}");
+    assert!(html.contains("&lt;script&gt;alert(2)&lt;/script&gt;"), "{html}");
+    assert!(!html.to_lowercase().contains("javascript:"), "{html}");
+    assert!(html.contains(r#"<a href="https://goteleport.com/docs/">ok</a>"#), "{html}");
+    assert!(html.contains(r#"<a href="../index.html">rel</a>"#), "{html}");
+}

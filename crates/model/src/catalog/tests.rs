@@ -97,3 +97,18 @@ fn a_rule_file_s_family_is_its_directory_under_rules() {
     assert_eq!(family("teleport/x.yml"), "teleport");
     assert_eq!(family("x.yml"), "other");
 }
+
+#[test]
+fn backticks_pipes_and_odd_references_cannot_break_a_page() {
+    let source = "AnalysisType: rule\nRuleID: T.Odd\nEnabled: true\nLogTypes: [Gravitational.TeleportAudit]\n\
+                  Severity: Low\nReference: \"javascript:alert(1)\"\nRunbook: |\n  ```\n  </pre>\n  ```\n\
+                  Condition:\n  - 'program matches \"a|b\\\\.c\"'\n";
+    let rule = load_rule("rules/t/odd.yml", source).unwrap();
+    let page = page(&rule, &analyse(&rule, std::slice::from_ref(&rule)), source);
+    // The rule body's fence is longer than the runbook's, so the runbook cannot close it.
+    assert!(page.contains("````yaml\nAnalysisType: rule"), "{page}");
+    assert!(page.contains("\\\\.c\"'\n````\n"), "{page}");
+    // A pipe in a value is escaped for the table; the backslash stays as written.
+    assert!(page.contains(r"| `program` | `matches` | `a\|b\.c` |"), "{page}");
+    assert!(page.contains("## Reference\n\n`javascript:alert(1)`"), "{page}");
+}

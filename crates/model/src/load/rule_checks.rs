@@ -6,6 +6,7 @@ use super::{Checker, key};
 use crate::condition;
 use crate::ir::Expr;
 use crate::log_types::{self, LOG_TYPES};
+use crate::mitre;
 use crate::path::KeyPath;
 use crate::rule::{Rule, Severity};
 use crate::sdl;
@@ -80,11 +81,14 @@ impl Checker<'_> {
     fn rule_id(&mut self, id: &str) {
         if id.trim().is_empty() {
             self.at_value(&[key("RuleID")], "RuleID is empty; name the rule, e.g. `Teleport.NetworkScanning`".into());
-        } else if let Some(c) = id.chars().find(|c| "<>&\"%".contains(*c)) {
+        } else if let Some(c) = id.chars().find(|c| !(c.is_ascii_alphanumeric() || "._-".contains(*c))) {
+            // RuleIDs name files (catalog pages) and URLs: no separators, spaces or markup.
             self.at_value(
                 &[key("RuleID")],
-                format!("RuleID `{id}` contains `{c}`; a RuleID may not contain any of <>&\"%"),
+                format!("RuleID `{id}` contains `{c}`; use letters, digits, `.`, `_` and `-`, e.g. `Teleport.NetworkScanning`"),
             );
+        } else if id.starts_with('.') {
+            self.at_value(&[key("RuleID")], format!("RuleID `{id}` starts with `.`; start it with a letter or digit"));
         }
     }
 
@@ -113,11 +117,15 @@ impl Checker<'_> {
     fn reports(&mut self, reports: &BTreeMap<String, Vec<String>>) {
         let Some(ids) = reports.get("MITRE ATT&CK") else { return };
         for (i, id) in ids.iter().enumerate() {
+            let at = [key("Reports"), key("MITRE ATT&CK"), Step::Index(i)];
             if !is_attack_id(id) {
                 self.at_value(
-                    &[key("Reports"), key("MITRE ATT&CK"), Step::Index(i)],
+                    &at,
                     format!("`{id}` is not a MITRE ATT&CK id; write `TACTIC:TECHNIQUE`, e.g. `TA0007:T1046` or `TA0002:T1059.004`"),
                 );
+            } else if let Some(tactic) = id.split(':').next().filter(|t| mitre::tactic(t).is_none()) {
+                let tactics: Vec<String> = mitre::tactics().iter().map(|t| format!("{} {}", t.id, t.name)).collect();
+                self.at_value(&at, format!("`{tactic}` is not an ATT&CK tactic; tactics: {}", tactics.join(", ")));
             }
         }
     }

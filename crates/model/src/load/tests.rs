@@ -290,3 +290,28 @@ fn errors_inside_block_conditions_point_at_their_line() {
         ["rules/t.yml:8:15: bad condition: expected an operator after `program`, found `eqq` (did you mean `eq`?)"]
     );
 }
+
+#[test]
+fn rule_ids_name_files_so_separators_and_leading_dots_are_errors() {
+    for (id, expected) in [
+        ("'../../tmp/x'", "RuleID `../../tmp/x` contains `/`; use letters, digits, `.`, `_` and `-`"),
+        ("'Odd Rule'", "RuleID `Odd Rule` contains ` `"),
+        ("'.hidden'", "RuleID `.hidden` starts with `.`"),
+    ] {
+        let errs = errors(&format!(
+            "AnalysisType: rule\nRuleID: {id}\nEnabled: true\nLogTypes: [Gravitational.TeleportAudit]\nSeverity: Low\nCondition: a exists\n"
+        ));
+        assert!(errs.iter().any(|e| e.contains(expected)), "{id}: {errs:?}");
+    }
+}
+
+#[test]
+fn an_unknown_attack_tactic_is_an_error_that_lists_the_tactics() {
+    let errs =
+        errors(&format!("{MINIMAL}Reports: {{MITRE ATT&CK: [TA9999:T1046, TA0007:T1046]}}\nCondition: a exists\n"));
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].starts_with("rules/t.yml:6:26: `TA9999` is not an ATT&CK tactic; tactics: TA0043 Reconnaissance, "),
+        "{errs:?}"
+    );
+}

@@ -264,3 +264,42 @@ fn a_stream_writes_signals_as_it_reads_them() {
     assert_eq!(got, [(1, "f0:1".into()), (2, "f0:2".into())]);
     assert_eq!(stats.signals, 2);
 }
+
+#[test]
+fn an_untimed_match_in_a_stream_neither_joins_nor_closes_a_timed_window() {
+    // A rotated log read after the first: its first line has no time to fall back on.
+    let mut engine = engine(rule(1, &[], true));
+    let kept = Kept::default();
+    engine.stream(jiff::SignedDuration::from_mins(1), Box::new(kept.clone()));
+    let first = engine.add_file("f0".to_string());
+    engine.line(first, 1, &event("ann", "2024-01-01T10:00:00Z")).unwrap();
+    let second = engine.add_file("f1".to_string());
+    engine.line(second, 1, r#"{"argv": [], "user": "ann"}"#).unwrap();
+    engine.line(second, 2, &event("ann", "2024-01-01T10:10:00Z")).unwrap();
+    let stats = engine.finish().stats;
+    let got: Vec<_> =
+        kept.0.lock().unwrap().iter().map(|a| (field(a, "first_event_time"), field(a, "event_count"))).collect();
+    assert_eq!(got, [(serde_json::Value::Null, 1.into()), ("2024-01-01T10:00:00.000Z".into(), 2.into())]);
+    assert_eq!(stats.late, 0);
+}
+
+#[test]
+fn an_event_dated_far_in_the_future_does_not_make_a_stream_late() {
+    let lines = [
+        event("ann", "2024-01-01T10:00:00Z"),
+        r#"{"user": "clock", "time": "9999-01-01T00:00:00Z"}"#.to_string(),
+        event("ann", "2024-01-01T10:30:00Z"),
+        event("ann", "2024-01-01T12:00:00Z"),
+    ];
+    let whole = scan(rule(1, &[], true), &[&lines]).0;
+    let mut engine = engine(rule(1, &[], true));
+    let kept = Kept::default();
+    engine.stream(jiff::SignedDuration::from_mins(1), Box::new(kept.clone()));
+    let file = engine.add_file("f0".to_string());
+    for (n, line) in lines.iter().enumerate() {
+        engine.line(file, n as u64 + 1, line).unwrap();
+    }
+    let stats = engine.finish().stats;
+    assert_eq!(*kept.0.lock().unwrap(), whole);
+    assert_eq!((stats.late, stats.future), (0, 1));
+}
