@@ -530,7 +530,12 @@ fn signals_on_stdout_need_alerts_elsewhere_and_a_bad_duration_is_named() {
     assert!(stderr(&output).contains("--signals - and alerts would share standard output"), "{}", stderr(&output));
     let output = vigil(&["scan", "--max-disorder", "soon", "-"], Some(b""));
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("`soon` is not a duration such as `30s`, `5m` or `1h`"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("`soon` is not a duration such as `30s`, `5m`, `1h` or `1d`"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(vigil(&["scan", "--max-disorder", "1d", "-"], Some(b"")).status.success(), "days are 24 hours");
 }
 
 #[test]
@@ -580,6 +585,8 @@ fn the_table_fits_in_100_columns_when_asked() {
 fn vigil_test_runs_every_compiled_rule_test_and_closes_with_the_counts() {
     let output = vigil(&["test", "networkscanning"], None);
     assert!(output.status.success(), "{}", stderr(&output));
+    let snake = vigil(&["test", "network_scanning"], None);
+    assert_eq!(snake.stdout, output.stdout, "the filter cargo test takes works too");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(
         stdout.lines().collect::<Vec<_>>(),
@@ -982,6 +989,12 @@ fn unreadable_inputs_are_always_shown_and_typos_in_names_are_errors() {
             .contains("Teleport.NetworkScanning")
     };
     assert!(mitre("TA0007:T1046") && mitre("t1046") && mitre("TA0007") && !mitre("T1047"));
+    // A technique, alone or with its tactic, finds its sub-techniques (BruteForceLogin maps T1110.001).
+    let brute = |id: &str| {
+        String::from_utf8_lossy(&vigil(&["list", "--json", "--mitre", id], None).stdout)
+            .contains("Teleport.BruteForceLogin")
+    };
+    assert!(brute("TA0006:T1110") && brute("T1110") && brute("TA0006:T1110.001") && !brute("TA0001:T1110"));
     let page = vigil(&["man", "scan"], None);
     assert!(
         String::from_utf8_lossy(&page.stdout).contains("fail\\-on\\-alert"),

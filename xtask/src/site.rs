@@ -35,7 +35,7 @@ const SCRIPT: &str = r##"
 const filters = ["q", "logtype", "severity", "tactic"].map((id) => document.getElementById(id));
 const params = new URLSearchParams(location.search);
 for (const filter of filters) {
-  if (params.has(filter.id)) filter.value = params.get(filter.id);
+  if (params.has(filter.id)) filter.value = params.get(filter.id).toLowerCase();
   filter.addEventListener("input", apply);
   filter.addEventListener("change", apply);
 }
@@ -175,6 +175,7 @@ fn row(w: &mut String, entry: &Entry) {
         .iter()
         .map(|(tactic, technique)| format!("{} {}", tactic_label(tactic), technique_label(technique)))
         .collect();
+    let ids: Vec<String> = pairs.iter().map(|(tactic, technique)| format!("{tactic}:{technique}")).collect();
     let mut tactics: Vec<String> = pairs.iter().map(|(t, _)| t.to_lowercase()).collect();
     tactics.dedup();
     let text = [
@@ -184,6 +185,7 @@ fn row(w: &mut String, entry: &Entry) {
         &rule.tags.join(" "),
         &rule.log_types.join(" "),
         &attack.join(" "),
+        &ids.join(" "),
         &catalog::condition_lines(&rule.condition).join(" "),
     ]
     .join(" ")

@@ -211,10 +211,12 @@ pub enum OutputFormat {
     Table,
 }
 
-/// A duration such as `90s`, `5m`, `1h 30m` or ISO 8601's `PT5M`; never negative.
+/// A duration such as `90s`, `5m`, `1h 30m`, `2d` (days of 24 hours) or ISO 8601's `PT5M`;
+/// never negative.
 fn parse_duration(text: &str) -> Result<jiff::SignedDuration, String> {
-    let duration: jiff::SignedDuration =
-        text.parse().map_err(|e| format!("`{text}` is not a duration such as `30s`, `5m` or `1h`: {e}"))?;
+    let bad = || format!("`{text}` is not a duration such as `30s`, `5m`, `1h` or `1d`");
+    let span: jiff::Span = text.parse().map_err(|_| bad())?;
+    let duration = span.to_duration(jiff::SpanRelativeTo::days_are_24_hours()).map_err(|_| bad())?;
     if duration.is_negative() {
         return Err(format!("`{text}` is negative"));
     }

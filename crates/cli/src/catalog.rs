@@ -15,7 +15,8 @@ fn selected(rule: &Rule, args: &ListArgs) -> bool {
         rule.reports.iter().flat_map(|r| r.ids.iter()).any(|id| {
             let (tactic, technique) = id.split_once(':').unwrap_or((id, ""));
             let parent = technique.split('.').next().unwrap_or(technique);
-            [*id, tactic, technique, parent].iter().any(|part| part.eq_ignore_ascii_case(wanted))
+            let pair = format!("{tactic}:{parent}");
+            [*id, tactic, technique, parent, &pair].iter().any(|part| part.eq_ignore_ascii_case(wanted))
         })
     };
     contains(rule.log_types, &args.log_type)

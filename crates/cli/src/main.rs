@@ -52,21 +52,23 @@ fn main() -> ExitCode {
     let result = match args.command {
         args::Command::Scan(scan) => scan::run(&scan),
         args::Command::Test(test) => Ok(test_rules::run(&test)),
-        args::Command::List(list) => {
-            catalog::list(&list).map(|()| ExitCode::SUCCESS).or_else(|e| match e.downcast::<std::io::Error>() {
-                Ok(io) => quiet_broken_pipe(io),
-                Err(other) => Err(other),
-            })
-        }
+        args::Command::List(list) => catalog::list(&list).map(|()| ExitCode::SUCCESS),
         args::Command::Show(show) => catalog::show(&show).map(|()| ExitCode::SUCCESS),
         args::Command::Validate(validate) => Ok(validate::run(&validate)),
         args::Command::Explain(explain) => explain::run(&explain).map(|()| ExitCode::SUCCESS),
         args::Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut args::Args::command(), "vigil", &mut std::io::stdout());
-            Ok(ExitCode::SUCCESS)
+            // Generated into memory: clap_complete panics on a failed write.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut args::Args::command(), "vigil", &mut script);
+            std::io::Write::write_all(&mut std::io::stdout(), &script).map(|()| ExitCode::SUCCESS).map_err(Into::into)
         }
         args::Command::Man { subcommand } => man(subcommand.as_deref()),
     };
+    // A closed stdout (`vigil show X | head`) ends any command quietly.
+    let result = result.or_else(|e| match e.downcast_ref::<std::io::Error>() {
+        Some(io) if io.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        _ => Err(e),
+    });
     match result {
         Ok(code) => code,
         Err(error) => {

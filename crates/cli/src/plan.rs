@@ -123,7 +123,9 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let short = format!("{{\"pad\": \"{}\"}}\n", "x".repeat(99));
         let mut text = short.repeat(10_000);
-        text.push_str(&format!("{{\"long\": \"{}\"}}\n", "y".repeat(130 << 20)));
+        text.push_str("{\"long\": \"");
+        text.push_str(&"y".repeat(130 << 20));
+        text.push_str("\"}\n");
         text.push_str(&short.repeat(50_000));
         let path = dir.join("long.jsonl");
         std::fs::write(&path, &text).unwrap();

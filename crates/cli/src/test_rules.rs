@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+use vigil_model::names::snake_case;
 use vigil_runtime::testing;
 
 use crate::args::TestArgs;
@@ -13,8 +14,8 @@ pub fn run(args: &TestArgs) -> ExitCode {
     let filter = args.filter.as_deref().map(str::to_lowercase);
     let mut out = io::stdout().lock();
     let (mut passed, mut failed) = (0u64, 0u64);
-    let rules: Vec<_> =
-        set.rules.iter().filter(|r| filter.as_deref().is_none_or(|f| r.id.to_lowercase().contains(f))).collect();
+    let matches = |id: &str, f: &str| id.to_lowercase().contains(f) || snake_case(id).contains(f);
+    let rules: Vec<_> = set.rules.iter().filter(|r| filter.as_deref().is_none_or(|f| matches(r.id, f))).collect();
     if rules.is_empty() {
         crate::stderr::say(format_args!(
             "error: no rule id contains `{}`; `vigil list` shows the rules",

@@ -3,30 +3,16 @@
 
 use std::collections::BTreeSet;
 
-/// A `snake_case` identifier from arbitrary text (camel case split, punctuation to `_`).
+/// A `snake_case` identifier from arbitrary text (see [`vigil_model::names::snake_case`]), made
+/// a valid Rust identifier.
 pub fn snake_case(text: &str) -> String {
-    let mut out = String::new();
-    let mut previous: Option<char> = None;
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            let boundary =
-                c.is_ascii_uppercase() && previous.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
-            if boundary && !out.ends_with('_') {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else if !out.is_empty() && !out.ends_with('_') {
-            out.push('_');
-        }
-        previous = Some(c);
-    }
-    let trimmed = out.trim_end_matches('_');
+    let trimmed = vigil_model::names::snake_case(text);
     match trimmed.chars().next() {
         None => "unnamed".to_string(),
         Some(first) if first.is_ascii_digit() => format!("n{trimmed}"),
         // syn does not know every reserved word of edition 2024 (`gen`).
-        Some(_) if syn::parse_str::<syn::Ident>(trimmed).is_err() || trimmed == "gen" => format!("{trimmed}_"),
-        Some(_) => trimmed.to_string(),
+        Some(_) if syn::parse_str::<syn::Ident>(&trimmed).is_err() || trimmed == "gen" => format!("{trimmed}_"),
+        Some(_) => trimmed,
     }
 }
 

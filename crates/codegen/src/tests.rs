@@ -81,7 +81,7 @@ fn generated_names_never_collide() {
     let with_severity = format!(
         "RuleID: X\n{base}DynamicSeverities:\n  - {{ChangeTo: High, Conditions: [{{Condition: AlwaysTrue}}]}}\n"
     );
-    let clash = format!("RuleID: X Severity 0\n{base}Tests:\n  - {{Name: gen, ExpectedResult: true, Log: {{a: 1}}}}\n");
+    let clash = format!("RuleID: X_Severity_0\n{base}Tests:\n  - {{Name: gen, ExpectedResult: true, Log: {{a: 1}}}}\n");
     let scratch = Scratch::new("names", &[("t/a.yml", &with_severity), ("t/b.yml", &clash)]);
     let code = scratch.expand(&["t/a.yml", "t/b.yml"]);
     let file = syn::parse_file(&code).expect("generated code parses");

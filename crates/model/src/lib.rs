@@ -12,6 +12,7 @@ pub mod ir;
 mod load;
 pub mod log_types;
 pub mod mitre;
+pub mod names;
 pub mod path;
 mod rule;
 pub mod sdl;

@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use jiff::civil::DateTime;
 
-use crate::value::Value;
+use crate::value::{Number, Value};
 
 /// Epoch values above this are milliseconds, below it seconds (1e11 s is the year 5138).
 const MILLIS_THRESHOLD: f64 = 1e11;
@@ -12,12 +12,25 @@ const MILLIS_THRESHOLD: f64 = 1e11;
 pub fn parse(value: &Value) -> Option<Timestamp> {
     match value {
         Value::String(text) => parse_text(text),
+        // Whole numbers exactly (a float would lose the last millisecond of 1704067200123).
+        Value::Number(Number::Int(i)) => from_epoch_integer(i128::from(*i)),
+        Value::Number(Number::UInt(u)) => from_epoch_integer(i128::from(*u)),
         Value::Number(n) => {
             let x = n.as_f64();
             let seconds = if x.abs() >= MILLIS_THRESHOLD { x / 1000.0 } else { x };
             Timestamp::from_duration(jiff::SignedDuration::try_from_secs_f64(seconds).ok()?).ok()
         }
         _ => None,
+    }
+}
+
+fn from_epoch_integer(n: i128) -> Option<Timestamp> {
+    #[allow(clippy::cast_precision_loss)] // only compared with the threshold
+    let millis = (n as f64).abs() >= MILLIS_THRESHOLD;
+    if millis {
+        Timestamp::from_millisecond(i64::try_from(n).ok()?).ok()
+    } else {
+        Timestamp::from_second(i64::try_from(n).ok()?).ok()
     }
 }
 
@@ -50,6 +63,9 @@ mod tests {
         assert_eq!(at(r#""2023-09-18 00:00:00.250""#).as_deref(), Some("2023-09-18T00:00:00.25Z"));
         assert_eq!(at("1600000000").as_deref(), Some("2020-09-13T12:26:40Z"));
         assert_eq!(at("1600000000500").as_deref(), Some("2020-09-13T12:26:40.5Z"));
+        assert_eq!(at("1704067200123").as_deref(), Some("2024-01-01T00:00:00.123Z"));
+        assert_eq!(at("1704067200001").as_deref(), Some("2024-01-01T00:00:00.001Z"));
+        assert_eq!(at("1600000000.25").as_deref(), Some("2020-09-13T12:26:40.25Z"));
         for bad in [r#""yesterday""#, r#""""#, "null", "true", "[]", r#""2020-01-01T00:00:00[Europe/Paris]""#] {
             assert_eq!(at(bad), None, "{bad}");
         }

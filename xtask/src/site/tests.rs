@@ -114,6 +114,8 @@ fn the_index_filters_rules_by_text_severity_and_tactic() {
     assert_eq!((nmap, count), (vec!["Teleport.NetworkScanning".to_string()], format!("1 of {total} rules")));
     let (discovery, _) = rows("?tactic=ta0007&severity=medium");
     assert!(discovery.contains(&"Teleport.NetworkScanning".to_string()), "{discovery:?}");
+    let (by_id, _) = rows("?q=TA0007:T1046&severity=Medium&tactic=TA0007");
+    assert_eq!(by_id, ["Teleport.NetworkScanning"], "ATT&CK ids as rules write them, and any case in the URL");
     let (none, count) = rows("?q=nmap&severity=critical");
     assert_eq!((none.len(), count), (0, format!("0 of {total} rules")));
 }
