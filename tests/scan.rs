@@ -687,9 +687,26 @@ fn vigil_validate_checks_rule_files_without_compiling_them() {
     assert_eq!(
         stderr(&bad),
         "vigil: tests/compile_errors/unknown_operator/rule.yml:6:20: bad condition: expected an operator after `program`, found `equals` (write `eq`)\n\
-         vigil: tests/compile_errors/duplicate_rule_id/b.yml:2:9: RuleID `Broken.Rule` is already used by tests/compile_errors/duplicate_rule_id/a.yml; every rule needs its own RuleID\n\
-         vigil: 2 problems\n"
+         vigil: tests/compile_errors/duplicate_rule_id/a.yml:2:9: RuleID `Broken.Rule` is already used by tests/compile_errors/unknown_operator/rule.yml; every rule needs its own RuleID\n\
+         vigil: tests/compile_errors/duplicate_rule_id/b.yml:2:9: RuleID `Broken.Rule` is already used by tests/compile_errors/unknown_operator/rule.yml; every rule needs its own RuleID\n\
+         vigil: 3 problems\n"
     );
+    // All files given are one rule set: a copy of a bundled rule clashes with it.
+    let dir = scratch("validate");
+    std::fs::copy(root().join("rules/teleport/network_scanning.yml"), dir.join("mine.yml")).unwrap();
+    std::fs::create_dir(dir.join("empty")).unwrap();
+    let clash = vigil(&["validate", dir.join("mine.yml").to_str().unwrap(), "rules/teleport"], None);
+    let empty = vigil(&["validate", dir.join("empty").to_str().unwrap()], None);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(clash.status.code(), Some(2));
+    assert!(
+        stderr(&clash)
+            .contains("rules/teleport/network_scanning.yml:2:9: RuleID `Teleport.NetworkScanning` is already used by "),
+        "{}",
+        stderr(&clash)
+    );
+    assert_eq!(empty.status.code(), Some(2));
+    assert!(stderr(&empty).contains("no rule files (.yml, .yaml) here"), "{}", stderr(&empty));
 }
 
 #[test]
@@ -812,6 +829,25 @@ fn vigil_explain_shows_each_predicate_with_its_value_and_the_result() {
     );
     let text = String::from_utf8_lossy(&from_stdin.stdout);
     assert!(text.contains("result: match\ntitle: User [amy] has issued a network scan with [nmap]\n"), "{text}");
+    let threshold = vigil(
+        &["explain", "Teleport.AuthErrors", r#"{"event":"auth","code":"T3007W","success":false,"user":"u"}"#],
+        None,
+    );
+    assert!(
+        String::from_utf8_lossy(&threshold.stdout)
+            .contains("(an alert needs 10 matches with this dedup string within 10 minutes)"),
+        "{}",
+        String::from_utf8_lossy(&threshold.stdout)
+    );
+    let signal = vigil(
+        &["explain", "Teleport.PrivilegedCommand", r#"{"event":"session.command","program":"sudo","argv":[]}"#],
+        None,
+    );
+    assert!(
+        String::from_utf8_lossy(&signal.stdout).contains("(a signal rule"),
+        "{}",
+        String::from_utf8_lossy(&signal.stdout)
+    );
     let bad = vigil(&["explain", "Teleport.NetworkScanning", "{not json"], None);
     assert_eq!(bad.status.code(), Some(2));
 }

@@ -42,6 +42,17 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<()> {
             render::dedup(rule, &event, &title),
             render::severity(rule, &event)
         );
+        // One event is not always an alert: say what else it takes.
+        if !rule.create_alert {
+            let _ =
+                writeln!(out, "(a signal rule, `CreateAlert: false`: matches are labelled and counted, never alerts)");
+        } else if rule.threshold > 1 {
+            let _ = writeln!(
+                out,
+                "(an alert needs {} matches with this dedup string within {} minutes)",
+                rule.threshold, rule.dedup_period_minutes
+            );
+        }
     }
     if explained != matched {
         let _ = writeln!(out, "(the explanation disagrees with the compiled matcher: please report this)");

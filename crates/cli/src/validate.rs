@@ -1,6 +1,6 @@
 //! `vigil validate`: checks rule files with the loader the build uses, without compiling them.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use vigil_model::Diagnostic;
@@ -9,13 +9,30 @@ use crate::args::ValidateArgs;
 use crate::stderr::say;
 
 pub fn run(args: &ValidateArgs) -> ExitCode {
-    let mut rules = 0;
+    let mut files = Vec::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     for path in &args.paths {
-        match check(path) {
-            Ok(count) => rules += count,
-            Err(mut found) => diagnostics.append(&mut found),
+        match rule_files(path) {
+            Ok(found) => files.extend(found),
+            Err(diagnostic) => diagnostics.push(diagnostic),
         }
+    }
+    // Every file given is one rule set: RuleIDs must differ across them all.
+    let rules = match vigil_model::load_rule_files(&files) {
+        Ok(set) => set.rules.len(),
+        Err(mut found) => {
+            diagnostics.append(&mut found);
+            0
+        }
+    };
+    if diagnostics.is_empty() && files.is_empty() {
+        let given: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        diagnostics.push(Diagnostic {
+            file: given.join(", "),
+            line: 1,
+            col: 1,
+            message: "no rule files (.yml, .yaml) here".into(),
+        });
     }
     for diagnostic in &diagnostics {
         say(format_args!("{diagnostic}"));
@@ -30,18 +47,19 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
     }
 }
 
-/// A directory is a rule set (its rule ids unique); a file is one rule.
-fn check(path: &PathBuf) -> Result<usize, Vec<Diagnostic>> {
+/// The rule files a path names, with the names to show: a file itself, or every rule file under
+/// a directory.
+fn rule_files(path: &Path) -> Result<Vec<(String, PathBuf)>, Diagnostic> {
     let shown = path.display().to_string();
-    let unreadable = |e: std::io::Error| {
-        vec![Diagnostic { file: shown.clone(), line: 1, col: 1, message: format!("cannot read: {e}") }]
-    };
-    if path.is_dir() {
-        let files = vigil_model::rule_files(path).map_err(unreadable)?;
-        let set = vigil_model::load_rule_set(path, shown.trim_end_matches('/'), &files)?;
-        Ok(set.rules.len())
-    } else {
-        let source = std::fs::read_to_string(path).map_err(unreadable)?;
-        vigil_model::load_rule(&shown, &source).map(|_| 1)
+    if !path.is_dir() {
+        return Ok(vec![(shown, path.to_path_buf())]);
     }
+    let files = vigil_model::rule_files(path).map_err(|e| Diagnostic {
+        file: shown.clone(),
+        line: 1,
+        col: 1,
+        message: format!("cannot read: {e}"),
+    })?;
+    let base = shown.trim_end_matches('/');
+    Ok(files.into_iter().map(|file| (format!("{base}/{file}"), path.join(&file))).collect())
 }

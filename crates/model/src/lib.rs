@@ -22,5 +22,5 @@ mod suggest;
 pub mod template;
 
 pub use diagnostic::Diagnostic;
-pub use load::{RuleSet, load_rule, load_rule_set, rule_files};
+pub use load::{RuleSet, load_rule, load_rule_files, load_rule_set, rule_files};
 pub use rule::{Rule, Severity, TestCase};

@@ -37,18 +37,26 @@ pub fn rule_files(root: &Path) -> std::io::Result<Vec<String>> {
 /// Loads the listed rule files under `root`. Diagnostics and rules name files as
 /// `<label>/<file>`, e.g. `rules/teleport/network_scanning.yml`.
 pub fn load_rule_set(root: &Path, label: &str, files: &[String]) -> Result<RuleSet, Vec<Diagnostic>> {
+    let paths: Vec<(String, std::path::PathBuf)> =
+        files.iter().map(|file| (format!("{label}/{file}"), root.join(file))).collect();
+    load_rule_files(&paths)
+}
+
+/// Loads rule files as one rule set (their `RuleID`s must differ): each is the name to show and
+/// the path to read. Every problem of every file is reported, in file order.
+pub fn load_rule_files(files: &[(String, std::path::PathBuf)]) -> Result<RuleSet, Vec<Diagnostic>> {
     let mut rules = Vec::new();
     let mut diagnostics = Vec::new();
-    for file in files {
-        let shown = format!("{label}/{file}");
-        match std::fs::read_to_string(root.join(file)) {
+    for (shown, path) in files {
+        match std::fs::read_to_string(path) {
             Ok(source) => {
-                let (rule, mut errors, id_pos) = check_rule(&shown, &source);
+                let (rule, mut errors, id_pos) = check_rule(shown, &source);
                 diagnostics.append(&mut errors);
-                rules.extend(rule.map(|rule| (shown, rule, id_pos)));
+                rules.extend(rule.map(|rule| (shown.clone(), rule, id_pos)));
             }
             Err(e) => {
-                diagnostics.push(Diagnostic { file: shown, line: 1, col: 1, message: format!("cannot read: {e}") });
+                let message = format!("cannot read: {e}");
+                diagnostics.push(Diagnostic { file: shown.clone(), line: 1, col: 1, message });
             }
         }
     }
@@ -96,7 +104,10 @@ fn check_rule(shown: &str, source: &str) -> (Option<Rule>, Vec<Diagnostic>, Pos)
         Checker { file: shown, map: SourceMap::new(source), diagnostics: Vec::new(), mistyped: Vec::new() };
     let id_pos = checker.map.value(&[key("RuleID")]).unwrap_or(Pos { line: 1, col: 1 });
     let rule = checker.spec(document).map(|spec| checker.rule(spec));
-    (rule, checker.diagnostics, id_pos)
+    // Reported in the order of the file, whatever order the checks ran in.
+    let mut diagnostics = checker.diagnostics;
+    diagnostics.sort_by_key(|d| (d.line, d.col));
+    (rule, diagnostics, id_pos)
 }
 
 /// A YAML syntax error as a diagnostic.

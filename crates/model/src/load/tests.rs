@@ -65,8 +65,8 @@ fn unknown_keys_suggest_the_nearest_key() {
     assert_eq!(
         errors(&source),
         [
-            "rules/t.yml:6:1: unknown key `Condtion` (did you mean `Condition`?)",
             "rules/t.yml:1:1: the rule has no `Condition:`; add one, e.g. `Condition: program eq \"nmap\"` (or Panther's `Detection:`)",
+            "rules/t.yml:6:1: unknown key `Condtion` (did you mean `Condition`?)",
         ]
     );
 }
@@ -98,8 +98,8 @@ fn every_problem_is_reported_not_only_the_first() {
         "rules/t.yml:2:9: RuleID `a<b` contains `<`",
         "rules/t.yml:4:12: unknown log type `Teleport`",
         "rules/t.yml:6:26: `T1046` is not a MITRE ATT&CK id",
-        "rules/t.yml:9:18: bad AlertTitle: expected `}`",
         "rules/t.yml:7:12: `Threshold` must be at least 1",
+        "rules/t.yml:9:18: bad AlertTitle: expected `}`",
     ];
     assert_eq!(errs.len(), expected.len(), "{errs:#?}");
     for (err, want) in errs.iter().zip(expected) {
@@ -204,13 +204,13 @@ fn every_key_problem_in_a_file_is_reported_at_once_with_its_position() {
     assert_eq!(
         errors(source),
         [
-            "rules/t.yml:11:21: `ExpectedResult`: string \"yes\", expected a boolean (rules are YAML 1.2, where only `true` and `false` are booleans)",
-            "rules/t.yml:16:5: unknown key `Expected`; the keys of a test are: Name, ExpectedResult, Log, ExpectedTitle, ExpectedDedup, ExpectedSeverity, ExpectedAlertContext, Mocks",
-            "rules/t.yml:13:5: the test has no `ExpectedResult`, which is required; add e.g. `ExpectedResult: true`",
             "rules/t.yml:5:11: `Severity`: unknown value `Hgh`, expected one of `Info`, `Low`, `Medium`, `High`, `Critical`",
+            "rules/t.yml:6:21: bad condition: expected an operator after `program`, found `eqq` (did you mean `eq`?)",
             "rules/t.yml:7:1: unknown key `AlertTitel` (did you mean `AlertTitle`?)",
             "rules/t.yml:8:12: `Threshold`: integer `-1`, expected a whole number from 1 up",
-            "rules/t.yml:6:21: bad condition: expected an operator after `program`, found `eqq` (did you mean `eq`?)",
+            "rules/t.yml:11:21: `ExpectedResult`: string \"yes\", expected a boolean (rules are YAML 1.2, where only `true` and `false` are booleans)",
+            "rules/t.yml:13:5: the test has no `ExpectedResult`, which is required; add e.g. `ExpectedResult: true`",
+            "rules/t.yml:16:5: unknown key `Expected`; the keys of a test are: Name, ExpectedResult, Log, ExpectedTitle, ExpectedDedup, ExpectedSeverity, ExpectedAlertContext, Mocks",
         ]
     );
 }
