@@ -71,11 +71,7 @@ fn all_files(root: &Path) -> anyhow::Result<Files> {
         let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
         anyhow::anyhow!("the rules do not load, so the catalog cannot be generated:\n{}", lines.join("\n"))
     })?;
-    let sources = listed
-        .iter()
-        .map(|file| std::fs::read_to_string(rules_dir.join(file)).with_context(|| format!("reading rules/{file}")))
-        .collect::<anyhow::Result<Vec<String>>>()?;
-    let entries = catalog::entries(&set.rules, &sources);
+    let entries = catalog::entries(&set.rules, &set.sources);
     catalog::files(&entries, &mut files);
     site::files(&entries, &mut files);
     Ok(files)

@@ -42,10 +42,7 @@ pub fn expand(manifest_dir: &Path, input: TokenStream) -> TokenStream {
     let label = root.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     match vigil_model::load_rule_set(&root, &label, &listed) {
         Ok(set) => {
-            // Read again for the catalog pages' rule bodies; the loader just read them.
-            let sources: Vec<String> =
-                listed.iter().map(|file| std::fs::read_to_string(root.join(file)).unwrap_or_default()).collect();
-            let code = generate(&set, &sources);
+            let code = generate(&set);
             quote!(#tracking #code)
         }
         Err(found) => {
@@ -106,8 +103,7 @@ fn errors(diagnostics: &[Diagnostic], tracking: &TokenStream) -> TokenStream {
     }
 }
 
-/// `sources` are the rule files' texts, in the order of `set.rules`.
-fn generate(set: &RuleSet, sources: &[String]) -> TokenStream {
+fn generate(set: &RuleSet) -> TokenStream {
     let used_log_types: Vec<&log_types::LogType> = log_types::LOG_TYPES
         .iter()
         .filter(|t| set.rules.iter().any(|r| r.log_types.iter().any(|name| name == t.name)))
@@ -150,7 +146,7 @@ fn generate(set: &RuleSet, sources: &[String]) -> TokenStream {
             .map(|((_, condition), name)| matcher::matcher_fn(name, condition, &slots));
         quote!(#main #(#severities)*)
     });
-    let rules = set.rules.iter().zip(sources).zip(idents.iter().zip(&severity_idents)).map(
+    let rules = set.rules.iter().zip(&set.sources).zip(idents.iter().zip(&severity_idents)).map(
         |((r, source), (ident, severities))| {
             let page = catalog::page(r, &catalog::analyse(r, &set.rules), source);
             rule_data::rule(r, ident, severities, &slots, &page)

@@ -12,6 +12,8 @@ use crate::source_map::{Pos, SourceMap, Step};
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
+    /// Each rule file's text, in the order of `rules` (the catalog shows it as the rule body).
+    pub sources: Vec<String>,
 }
 
 /// The rule files under `root` (`.yml` and `.yaml`, hidden entries skipped), relative to it with
@@ -46,13 +48,17 @@ pub fn load_rule_set(root: &Path, label: &str, files: &[String]) -> Result<RuleS
 /// the path to read. Every problem of every file is reported, in file order.
 pub fn load_rule_files(files: &[(String, std::path::PathBuf)]) -> Result<RuleSet, Vec<Diagnostic>> {
     let mut rules = Vec::new();
+    let mut sources = Vec::new();
     let mut diagnostics = Vec::new();
     for (shown, path) in files {
         match std::fs::read_to_string(path) {
             Ok(source) => {
                 let (rule, mut errors, id_pos) = check_rule(shown, &source);
                 diagnostics.append(&mut errors);
-                rules.extend(rule.map(|rule| (shown.clone(), rule, id_pos)));
+                if let Some(rule) = rule {
+                    rules.push((shown.clone(), rule, id_pos));
+                    sources.push(source);
+                }
             }
             Err(e) => {
                 let message = format!("cannot read: {e}");
@@ -62,7 +68,7 @@ pub fn load_rule_files(files: &[(String, std::path::PathBuf)]) -> Result<RuleSet
     }
     check_unique_ids(&rules, &mut diagnostics);
     if diagnostics.is_empty() {
-        Ok(RuleSet { rules: rules.into_iter().map(|(_, r, _)| r).collect() })
+        Ok(RuleSet { rules: rules.into_iter().map(|(_, r, _)| r).collect(), sources })
     } else {
         Err(diagnostics)
     }
